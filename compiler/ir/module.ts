@@ -1,8 +1,8 @@
 // The decoded module: what the decoder produces from the binary, before validation.
 // Function bodies stay as byte ranges; the validator reads their instructions and emits IR (ir.ts).
 
-import type { FuncType, GlobalType, MemoryType, RefType, TableType, ValType, ExternKind } from '../../runtime/abi.js';
-export type { FuncType, GlobalType, MemoryType, RefType, TableType, ValType, ExternKind };
+import type { FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType, ExternKind } from '../../runtime/abi.js';
+export type { FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType, ExternKind };
 
 export type ImportDesc =
   | { readonly kind: 'func'; readonly type: number }

@@ -1,0 +1,654 @@
+// Code generation for one function: IR (ir.ts) to an ESTree FunctionDeclaration.
+//
+// Values: i32/f32/f64/references lower to one JS expression; i64 lowers to a pair of int32 *atoms*
+// (identifiers or literals), computing into scratch variables as needed ("prelude" statements emitted before
+// the statement that uses them). Because a prelude runs before the rest of its statement, an operand whose
+// prelude is non-empty forces earlier impure sibling operands into scratch variables first, so evaluation
+// order (and therefore which trap or effect comes first) stays exactly the wasm order.
+//
+// Names: locals l<i> (+ l<i>h for the high half of an i64), temps t<i>(h), scratch s<i>, labels L<i>;
+// functions f<i>, globals g<i>(h) (module-internal) or G<i> (shared cells), memory M0 with its DataView `dv`,
+// tables T<i>, type ids ty<i>. No name from the module ever reaches the generated code.
+
+import * as J from './estree.js';
+import type { ES } from './estree.js';
+import type { Expr, Stmt, FuncIR, BranchTarget } from '../ir/ir.js';
+import type { ValType } from '../ir/module.js';
+import type { ModuleInfo } from './module-info.js';
+
+type Pair = { lo: ES.Expression; hi: ES.Expression };
+type Val = ES.Expression | Pair;
+
+const TRAPPING = new Set([
+  'i32.div_s', 'i32.div_u', 'i32.rem_s', 'i32.rem_u', 'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u',
+  'i32.trunc_f32_s', 'i32.trunc_f32_u', 'i32.trunc_f64_s', 'i32.trunc_f64_u',
+  'i64.trunc_f32_s', 'i64.trunc_f32_u', 'i64.trunc_f64_s', 'i64.trunc_f64_u',
+]);
+
+/** True when evaluating e cannot trap, has no effect, and reads nothing a call or store could change. */
+export function isPure(e: Expr): boolean {
+  switch (e.kind) {
+    case 'const': case 'local.get': case 'temp': case 'ref.null': case 'ref.func': return true;
+    case 'unary': return !TRAPPING.has(e.op) && isPure(e.arg);
+    case 'binary': return !TRAPPING.has(e.op) && isPure(e.left) && isPure(e.right);
+    case 'select': return isPure(e.cond) && isPure(e.ifTrue) && isPure(e.ifFalse);
+    case 'ref.is_null': return isPure(e.arg);
+    default: return false;
+  }
+}
+
+const I = J.id;
+const lit = J.num;
+const or0 = (e: ES.Expression) => J.bin('|', e, lit(0));
+const u32 = (e: ES.Expression) => J.bin('>>>', e, lit(0));
+const bool01 = (e: ES.Expression) => J.cond(e, lit(1), lit(0));
+const fround = (e: ES.Expression) => J.call(I('fround'), [e]);
+
+/** i32 results of simple binary ops, from the two operand expressions. */
+const I32_BINARY: Record<string, (a: ES.Expression, b: ES.Expression) => ES.Expression> = {
+  'i32.add': (a, b) => or0(J.bin('+', a, b)),
+  'i32.sub': (a, b) => or0(J.bin('-', a, b)),
+  'i32.mul': (a, b) => J.call(I('imul'), [a, b]),
+  'i32.and': (a, b) => J.bin('&', a, b),
+  'i32.or': (a, b) => J.bin('|', a, b),
+  'i32.xor': (a, b) => J.bin('^', a, b),
+  'i32.shl': (a, b) => J.bin('<<', a, b),
+  'i32.shr_s': (a, b) => J.bin('>>', a, b),
+  'i32.shr_u': (a, b) => or0(J.bin('>>>', a, b)),
+};
+
+/** Comparisons as JS booleans (the caller turns them into 0/1 when a value is needed). */
+const CMP: Record<string, (a: ES.Expression, b: ES.Expression) => ES.Expression> = {
+  'i32.eq': (a, b) => J.bin('===', a, b), 'i32.ne': (a, b) => J.bin('!==', a, b),
+  'i32.lt_s': (a, b) => J.bin('<', a, b), 'i32.gt_s': (a, b) => J.bin('>', a, b),
+  'i32.le_s': (a, b) => J.bin('<=', a, b), 'i32.ge_s': (a, b) => J.bin('>=', a, b),
+  'i32.lt_u': (a, b) => J.bin('<', u32(a), u32(b)), 'i32.gt_u': (a, b) => J.bin('>', u32(a), u32(b)),
+  'i32.le_u': (a, b) => J.bin('<=', u32(a), u32(b)), 'i32.ge_u': (a, b) => J.bin('>=', u32(a), u32(b)),
+  'f32.eq': (a, b) => J.bin('===', a, b), 'f32.ne': (a, b) => J.bin('!==', a, b),
+  'f32.lt': (a, b) => J.bin('<', a, b), 'f32.gt': (a, b) => J.bin('>', a, b),
+  'f32.le': (a, b) => J.bin('<=', a, b), 'f32.ge': (a, b) => J.bin('>=', a, b),
+  'f64.eq': (a, b) => J.bin('===', a, b), 'f64.ne': (a, b) => J.bin('!==', a, b),
+  'f64.lt': (a, b) => J.bin('<', a, b), 'f64.gt': (a, b) => J.bin('>', a, b),
+  'f64.le': (a, b) => J.bin('<=', a, b), 'f64.ge': (a, b) => J.bin('>=', a, b),
+};
+
+/** Float binary ops: f32 results are rounded with fround (one rounding of the exact double result). */
+const FLOAT_BINARY: Record<string, (a: ES.Expression, b: ES.Expression) => ES.Expression> = {
+  'f32.add': (a, b) => fround(J.bin('+', a, b)), 'f32.sub': (a, b) => fround(J.bin('-', a, b)),
+  'f32.mul': (a, b) => fround(J.bin('*', a, b)), 'f32.div': (a, b) => fround(J.bin('/', a, b)),
+  'f64.add': (a, b) => J.bin('+', a, b), 'f64.sub': (a, b) => J.bin('-', a, b),
+  'f64.mul': (a, b) => J.bin('*', a, b), 'f64.div': (a, b) => J.bin('/', a, b),
+  'f32.min': (a, b) => J.call(I('fmin'), [a, b]), 'f32.max': (a, b) => J.call(I('fmax'), [a, b]),
+  'f64.min': (a, b) => J.call(I('fmin'), [a, b]), 'f64.max': (a, b) => J.call(I('fmax'), [a, b]),
+  'f32.copysign': (a, b) => J.call(I('fcopysign'), [a, b]), 'f64.copysign': (a, b) => J.call(I('fcopysign'), [a, b]),
+};
+
+/** Unary ops from a non-i64 operand to a non-i64 result. */
+const UNARY: Record<string, (a: ES.Expression) => ES.Expression> = {
+  'i32.eqz': (a) => bool01(J.bin('===', a, lit(0))),
+  'i32.clz': (a) => J.call(I('clz32'), [a]),
+  'i32.ctz': (a) => J.call(I('i32_ctz'), [a]),
+  'i32.popcnt': (a) => J.call(I('i32_popcnt'), [a]),
+  'i32.extend8_s': (a) => J.bin('>>', J.bin('<<', a, lit(24)), lit(24)),
+  'i32.extend16_s': (a) => J.bin('>>', J.bin('<<', a, lit(16)), lit(16)),
+  'f32.abs': (a) => J.call(I('fabs'), [a]), 'f64.abs': (a) => J.call(I('fabs'), [a]),
+  'f32.neg': (a) => J.unary('-', a), 'f64.neg': (a) => J.unary('-', a),
+  'f32.ceil': (a) => J.call(I('fceil'), [a]), 'f64.ceil': (a) => J.call(I('fceil'), [a]),
+  'f32.floor': (a) => J.call(I('ffloor'), [a]), 'f64.floor': (a) => J.call(I('ffloor'), [a]),
+  'f32.trunc': (a) => J.call(I('ftrunc'), [a]), 'f64.trunc': (a) => J.call(I('ftrunc'), [a]),
+  'f32.nearest': (a) => J.call(I('fnearest'), [a]), 'f64.nearest': (a) => J.call(I('fnearest'), [a]),
+  'f32.sqrt': (a) => fround(J.call(I('fsqrt'), [a])), 'f64.sqrt': (a) => J.call(I('fsqrt'), [a]),
+  'i32.trunc_f32_s': (a) => J.call(I('i32_trunc_s'), [a]), 'i32.trunc_f64_s': (a) => J.call(I('i32_trunc_s'), [a]),
+  'i32.trunc_f32_u': (a) => J.call(I('i32_trunc_u'), [a]), 'i32.trunc_f64_u': (a) => J.call(I('i32_trunc_u'), [a]),
+  'i32.trunc_sat_f32_s': (a) => J.call(I('i32_trunc_sat_s'), [a]), 'i32.trunc_sat_f64_s': (a) => J.call(I('i32_trunc_sat_s'), [a]),
+  'i32.trunc_sat_f32_u': (a) => J.call(I('i32_trunc_sat_u'), [a]), 'i32.trunc_sat_f64_u': (a) => J.call(I('i32_trunc_sat_u'), [a]),
+  'f32.convert_i32_s': (a) => fround(a), 'f32.convert_i32_u': (a) => fround(u32(a)),
+  'f64.convert_i32_s': (a) => a, 'f64.convert_i32_u': (a) => u32(a),
+  'f32.demote_f64': (a) => fround(a), 'f64.promote_f32': (a) => a,
+  'i32.reinterpret_f32': (a) => J.call(I('i32_reinterpret_f32'), [a]),
+  'f32.reinterpret_i32': (a) => J.call(I('f32_reinterpret_i32'), [a]),
+};
+
+/** i64 ops implemented by a runtime helper that returns lo and leaves hi in RI[0]. */
+const I64_BINARY_HELPER = new Set(['i64.add', 'i64.sub', 'i64.mul', 'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u']);
+const I64_SHIFT_HELPER = new Set(['i64.shl', 'i64.shr_s', 'i64.shr_u', 'i64.rotl', 'i64.rotr']);
+const I64_CMP_HELPER = new Set(['i64.lt_s', 'i64.lt_u', 'i64.gt_s', 'i64.gt_u', 'i64.le_s', 'i64.le_u', 'i64.ge_s', 'i64.ge_u']);
+
+/** Loads: DataView getter and whether the value is little-endian multi-byte. */
+const LOADS: Record<string, [string, boolean]> = {
+  'i32.load': ['getInt32', true], 'f32.load': ['getFloat32', true], 'f64.load': ['getFloat64', true],
+  'i32.load8_s': ['getInt8', false], 'i32.load8_u': ['getUint8', false],
+  'i32.load16_s': ['getInt16', true], 'i32.load16_u': ['getUint16', true],
+  'i64.load8_s': ['getInt8', false], 'i64.load8_u': ['getUint8', false],
+  'i64.load16_s': ['getInt16', true], 'i64.load16_u': ['getUint16', true],
+  'i64.load32_s': ['getInt32', true], 'i64.load32_u': ['getInt32', true],
+};
+const STORES: Record<string, [string, boolean]> = {
+  'i32.store': ['setInt32', true], 'f32.store': ['setFloat32', true], 'f64.store': ['setFloat64', true],
+  'i32.store8': ['setInt8', false], 'i32.store16': ['setInt16', true],
+  'i64.store8': ['setInt8', false], 'i64.store16': ['setInt16', true], 'i64.store32': ['setInt32', true],
+};
+
+export class FuncGen {
+  /** The statement list being filled. */
+  private out: ES.Statement[] = [];
+  private scratch = 0;
+  private maxScratch = 0;
+  private readonly usedLabels = new Set<number>();
+
+  constructor(private readonly info: ModuleInfo, private readonly f: FuncIR) {}
+
+  generate(): ES.FunctionDeclaration {
+    const f = this.f;
+    collectLabels(f.body, this.usedLabels);
+    const params: string[] = [];
+    f.params.forEach((t, i) => { params.push(`l${i}`); if (t === 'i64') params.push(`l${i}h`); });
+    J.setPos(f.at);
+    const body = this.stmts(f.body);
+    const decls: [string, ES.Expression | null][] = [];
+    for (let i = f.params.length; i < f.locals.length; i++) declare(decls, `l${i}`, f.locals[i]);
+    f.temps.forEach((t, i) => declare(decls, `t${i}`, t));
+    for (let i = 0; i < this.maxScratch; i++) decls.push([`s${i}`, lit(0)]);
+    if (decls.length) body.unshift(J.letDecl(decls));
+    J.setPos(f.at);
+    return J.funcDecl(`f${f.index}`, params, body);
+  }
+
+  // ---- statements ---------------------------------------------------------------------------------------
+
+  private stmts(list: readonly Stmt[]): ES.Statement[] {
+    const saved = this.out;
+    this.out = [];
+    for (const s of list) {
+      this.scratch = 0;
+      J.setPos(s.at);
+      this.stmt(s);
+    }
+    const res = this.out;
+    this.out = saved;
+    return res;
+  }
+
+  private emit(s: ES.Statement): void {
+    this.out.push(s);
+  }
+
+  private stmt(s: Stmt): void {
+    switch (s.kind) {
+      case 'local.set': return this.setVar(`l${s.index}`, s.value);
+      case 'global.set': {
+        const g = this.info.globalRef(s.index);
+        return this.assignTo(g.lo, g.hi, s.value);
+      }
+      case 'eval': return this.evalStmt(s.value, s.results);
+      case 'store': return this.store(s);
+      case 'block': {
+        const body = this.stmts(s.body);
+        this.emit(this.usedLabels.has(s.label) ? J.labeled(`L${s.label}`, J.block(body)) : J.block(body));
+        return;
+      }
+      case 'loop': {
+        const body = this.stmts(s.body);
+        if (!endsInJump(s.body)) body.push(J.brk(null));
+        const loop = J.whileTrue(J.block(body));
+        this.emit(J.labeled(`L${s.label}`, loop));
+        return;
+      }
+      case 'if': {
+        const test = this.cond(s.cond);
+        const then = this.stmts(s.then);
+        const els = s.else.length ? this.stmts(s.else) : null;
+        const node = J.ifStmt(test, J.block(then), els ? J.block(els) : null);
+        this.emit(this.usedLabels.has(s.label) ? J.labeled(`L${s.label}`, node) : node);
+        return;
+      }
+      case 'br': {
+        const vals = this.list(s.values);
+        this.out.push(...this.jump(s.target, vals));
+        return;
+      }
+      case 'br_if': {
+        const vals = this.list(s.values);
+        const test = this.cond(s.cond);
+        this.emit(J.ifStmt(test, J.block(this.jump(s.target, vals))));
+        return;
+      }
+      case 'br_table': return this.brTable(s);
+      case 'return': {
+        const vals = this.list(s.values);
+        this.out.push(...this.returnStmts(vals, this.f.results));
+        return;
+      }
+      case 'unreachable':
+        this.emit(J.exprStmt(J.call(I('trap'), [lit(0)])));
+        return;
+      case 'memory.init': return this.helperStmt('memory_init', [I('M0'), J.index(J.member(I('I'), 'data'), lit(s.data))], [s.dest, s.src, s.len]);
+      case 'data.drop': this.emit(J.assignStmt(J.index(J.member(I('I'), 'data'), lit(s.data)), J.nul())); return;
+      case 'memory.copy': return this.helperStmt('memory_copy', [I('M0'), I('M0')], [s.dest, s.src, s.len]);
+      case 'memory.fill': return this.helperStmt('memory_fill', [I('M0')], [s.dest, s.value, s.len]);
+      case 'table.init': return this.helperStmt('table_init', [I(`T${s.table}`), J.index(J.member(I('I'), 'elems'), lit(s.elem))], [s.dest, s.src, s.len]);
+      case 'elem.drop': this.emit(J.assignStmt(J.index(J.member(I('I'), 'elems'), lit(s.elem)), J.nul())); return;
+      case 'table.copy': return this.helperStmt('table_copy', [I(`T${s.dstTable}`), I(`T${s.srcTable}`)], [s.dest, s.src, s.len]);
+      case 'table.fill': return this.helperStmt('table_fill', [I(`T${s.table}`)], [s.index, s.value, s.len]);
+      case 'table.set': return this.helperStmt('table_set', [I(`T${s.table}`)], [s.index, s.value]);
+    }
+  }
+
+  private helperStmt(name: string, fixed: ES.Expression[], ops: readonly Expr[]): void {
+    const vals = this.list(ops) as ES.Expression[];
+    this.emit(J.exprStmt(J.call(I(name), [...fixed, ...vals])));
+  }
+
+  /** Assigns an IR value to a variable pair named `name` / `name + 'h'`. */
+  private setVar(name: string, value: Expr): void {
+    this.assignTo(I(name), value.type === 'i64' ? I(name + 'h') : null, value);
+  }
+
+  private assignTo(lo: ES.Pattern | ES.MemberExpression, hi: ES.Pattern | ES.MemberExpression | null, value: Expr): void {
+    if (value.type === 'i64') {
+      const p = this.pair(value);
+      this.emit(J.assignStmt(lo, p.lo));
+      this.emit(J.assignStmt(hi!, p.hi));
+    } else {
+      this.emit(J.assignStmt(lo, this.expr(value)));
+    }
+  }
+
+  private evalStmt(value: Expr, results: readonly number[]): void {
+    if (results.length === 0) {
+      if (value.type === 'i64') this.pair(value);
+      else if (value.kind === 'call' || value.kind === 'call_indirect') this.emit(J.exprStmt(this.callExpr(value)));
+      else this.emit(J.exprStmt(this.expr(value)));
+      return;
+    }
+    if (results.length === 1) return this.setVar(`t${results[0]}`, value);
+    // Several results: only calls produce them. The first slot is returned, the rest come from RI/RF/RR.
+    const call = this.callExpr(value as Extract<Expr, { kind: 'call' | 'call_indirect' }>);
+    const types = results.map((r) => this.f.temps[r]);
+    const slots = flatSlots(types, results);
+    this.emit(J.assignStmt(I(slots[0].name), call));
+    const counters = { i: 0, f: 0, r: 0 };
+    for (let k = 1; k < slots.length; k++) {
+      this.emit(J.assignStmt(I(slots[k].name), retSlot(slots[k].kind, counters)));
+    }
+  }
+
+  private store(s: Extract<Stmt, { kind: 'store' }>): void {
+    const [addr, value] = this.list([s.addr, s.value]);
+    const ea = this.ea(addr as ES.Expression, s.offset);
+    const dv = I('dv');
+    if (s.op === 'i64.store') {
+      const a = this.atom(ea);
+      const p = value as Pair;
+      // High word first: if it is in bounds, so is the low word, so a trapping store writes nothing.
+      this.emit(J.exprStmt(J.call(J.member(dv, 'setInt32'), [J.bin('+', a, lit(4)), p.hi, J.bool(true)])));
+      this.emit(J.exprStmt(J.call(J.member(dv, 'setInt32'), [a, p.lo, J.bool(true)])));
+      return;
+    }
+    const [method, le] = STORES[s.op];
+    const v = s.op.startsWith('i64.') ? (value as Pair).lo : (value as ES.Expression);
+    const args = [ea, v];
+    if (le) args.push(J.bool(true));
+    this.emit(J.exprStmt(J.call(J.member(dv, method), args)));
+  }
+
+  /** Statements that assign branch values to the target's temps and jump. */
+  private jump(t: BranchTarget, vals: Val[]): ES.Statement[] {
+    if (t.isReturn) return this.returnStmts(vals, this.f.results);
+    const out: ES.Statement[] = [];
+    t.temps.forEach((id, i) => {
+      const v = vals[i];
+      if (isPair(v)) {
+        out.push(J.assignStmt(I(`t${id}`), v.lo), J.assignStmt(I(`t${id}h`), v.hi));
+      } else out.push(J.assignStmt(I(`t${id}`), v));
+    });
+    out.push(t.loop ? J.cont(`L${t.label}`) : J.brk(`L${t.label}`));
+    return out;
+  }
+
+  private returnStmts(vals: Val[], types: readonly ValType[]): ES.Statement[] {
+    if (types.length === 0) return [J.ret(null)];
+    const slots: { kind: 'i' | 'f' | 'r'; e: ES.Expression }[] = [];
+    types.forEach((t, i) => {
+      const v = vals[i];
+      if (isPair(v)) slots.push({ kind: 'i', e: v.lo }, { kind: 'i', e: v.hi });
+      else slots.push({ kind: slotKind(t), e: v });
+    });
+    if (slots.length === 1) return [J.ret(slots[0].e)];
+    const out: ES.Statement[] = [];
+    // The first value may be an arbitrary expression evaluated before the others were: keep the order.
+    let first = slots[0].e;
+    if (!J.isAtom(first)) {
+      const s = this.newScratch();
+      out.push(J.assignStmt(s, first));
+      first = s;
+    }
+    const counters = { i: 0, f: 0, r: 0 };
+    for (let k = 1; k < slots.length; k++) out.push(J.assignStmt(retSlot(slots[k].kind, counters), slots[k].e));
+    out.push(J.ret(first));
+    return out;
+  }
+
+  private brTable(s: Extract<Stmt, { kind: 'br_table' }>): void {
+    const vals = this.list(s.values);
+    const index = this.expr(s.index);
+    // Group equal targets into one case with several labels.
+    const groups = new Map<BranchTarget, number[]>();
+    s.targets.forEach((t, i) => {
+      if (t.label === s.default.label) return;
+      const key = [...groups.keys()].find((k) => k.label === t.label) ?? t;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push(i);
+    });
+    const cases: ES.SwitchCase[] = [];
+    for (const [t, idxs] of groups) {
+      idxs.forEach((i, k) => cases.push(J.switchCase(lit(i), k === idxs.length - 1 ? this.jump(t, vals) : [])));
+    }
+    cases.push(J.switchCase(null, this.jump(s.default, vals)));
+    if (cases.length === 1) {
+      this.emit(J.exprStmt(index));
+      this.out.push(...this.jump(s.default, vals));
+      return;
+    }
+    this.emit(J.switchStmt(index, cases));
+  }
+
+  // ---- expressions --------------------------------------------------------------------------------------
+
+  private newScratch(): ES.Identifier {
+    const n = this.scratch++;
+    if (this.scratch > this.maxScratch) this.maxScratch = this.scratch;
+    return I(`s${n}`);
+  }
+
+  /** Returns e itself when it is an atom, otherwise a scratch variable assigned e (in a prelude statement). */
+  private atom(e: ES.Expression): ES.Expression {
+    if (J.isAtom(e)) return e;
+    const s = this.newScratch();
+    this.emit(J.assignStmt(s, e));
+    return s;
+  }
+
+  /**
+   * Lowers operands in order. When an operand needs prelude statements, earlier operands that are impure
+   * are first evaluated into scratch variables, keeping wasm's left-to-right evaluation order.
+   */
+  private list(es: readonly Expr[]): Val[] {
+    const vals: Val[] = [];
+    for (let i = 0; i < es.length; i++) {
+      const mark = this.out.length;
+      vals.push(this.val(es[i]));
+      if (this.out.length > mark) {
+        const spills: ES.Statement[] = [];
+        for (let j = 0; j < i; j++) {
+          const v = vals[j];
+          if (isPair(v) || J.isAtom(v) || isPure(es[j])) continue;
+          const s = this.newScratch();
+          spills.push(J.assignStmt(s, v));
+          vals[j] = s;
+        }
+        if (spills.length) this.out.splice(mark, 0, ...spills);
+      }
+    }
+    return vals;
+  }
+
+  private val(e: Expr): Val {
+    return e.type === 'i64' ? this.pair(e) : this.expr(e);
+  }
+
+  /** A JS boolean-ish test for an i32 condition (comparisons stay JS booleans, no 0/1 conversion). */
+  private cond(e: Expr): ES.Expression {
+    if (e.kind === 'binary' && CMP[e.op]) {
+      const [a, b] = this.list([e.left, e.right]) as ES.Expression[];
+      return CMP[e.op](a, b);
+    }
+    if (e.kind === 'unary' && e.op === 'i32.eqz') return J.bin('===', this.expr(e.arg), lit(0));
+    return this.expr(e);
+  }
+
+  /** Effective address of a memory access: the unsigned base plus the static offset. */
+  private ea(addr: ES.Expression, offset: number): ES.Expression {
+    const base = addr.type === 'Literal' && typeof addr.value === 'number' ? lit(addr.value >>> 0) : u32(addr);
+    if (offset === 0) return base;
+    if (base.type === 'Literal') return lit((base.value as number) + offset);
+    return J.bin('+', base, lit(offset));
+  }
+
+  /** Lowers a non-i64 expression. */
+  private expr(e: Expr): ES.Expression {
+    switch (e.kind) {
+      case 'const':
+        if (e.type === 'f32' || e.type === 'f64') return this.floatConst(e);
+        return lit(e.value as number);
+      case 'local.get': return I(`l${e.index}`);
+      case 'temp': return I(`t${e.id}`);
+      case 'global.get': return this.info.globalRef(e.index).lo as ES.Expression;
+      case 'unary': {
+        if (e.arg.type === 'i64') return this.unaryFromI64(e.op, this.pair(e.arg));
+        return UNARY[e.op](this.expr(e.arg));
+      }
+      case 'binary': {
+        if (e.left.type === 'i64') {
+          const [a, b] = this.list([e.left, e.right]) as Pair[];
+          if (e.op === 'i64.eq') return bool01(J.logical('&&', J.bin('===', a.lo, b.lo), J.bin('===', a.hi, b.hi)));
+          if (e.op === 'i64.ne') return bool01(J.logical('||', J.bin('!==', a.lo, b.lo), J.bin('!==', a.hi, b.hi)));
+          return J.call(I(e.op.replace('.', '_')), [a.lo, a.hi, b.lo, b.hi]);
+        }
+        const [a, b] = this.list([e.left, e.right]) as ES.Expression[];
+        if (CMP[e.op]) return bool01(CMP[e.op](a, b));
+        if (I32_BINARY[e.op]) return I32_BINARY[e.op](a, b);
+        if (FLOAT_BINARY[e.op]) return FLOAT_BINARY[e.op](a, b);
+        return J.call(I(e.op.replace('.', '_')), [a, b]);
+      }
+      case 'load': {
+        const ea = this.ea(this.expr(e.addr), e.offset);
+        const [method, le] = LOADS[e.op];
+        return J.call(J.member(I('dv'), method), le ? [ea, J.bool(true)] : [ea]);
+      }
+      case 'select': {
+        const [c, a, b] = this.orderedSelect(e);
+        return J.cond(c, a as ES.Expression, b as ES.Expression);
+      }
+      case 'call': case 'call_indirect': return this.callExpr(e);
+      case 'memory.size': return J.member(I('M0'), 'pages');
+      case 'memory.grow': return J.call(J.member(I('M0'), 'grow'), [this.expr(e.delta)]);
+      case 'ref.null': return J.nul();
+      case 'ref.func': return I(`f${e.func}`);
+      case 'ref.is_null': return bool01(J.bin('===', this.expr(e.arg), J.nul()));
+      case 'table.get': return J.call(I('table_get'), [I(`T${e.table}`), this.expr(e.index)]);
+      case 'table.size': return J.member(J.member(I(`T${e.table}`), 'elems'), 'length');
+      case 'table.grow': {
+        const [init, delta] = this.list([e.init, e.delta]) as ES.Expression[];
+        return J.call(I('table_grow'), [I(`T${e.table}`), init, delta]);
+      }
+    }
+  }
+
+  /** select: the IR guarantees the arms are pure, so `c ? a : b` is exact (the arms are evaluated first in wasm). */
+  private orderedSelect(e: Extract<Expr, { kind: 'select' }>): [ES.Expression, Val, Val] {
+    const [a, b, c] = this.list([e.ifTrue, e.ifFalse, e.cond]);
+    return [this.condOf(c as ES.Expression), a, b];
+  }
+
+  private condOf(c: ES.Expression): ES.Expression {
+    return c;
+  }
+
+  private floatConst(e: Extract<Expr, { kind: 'const'; type: 'f32' | 'f64' }>): ES.Expression {
+    if (!Number.isNaN(e.value)) return lit(e.value);
+    // NaN constants keep their exact payload: built once from bits at link time.
+    if (e.type === 'f32') return this.info.constant(`f32_from_bits(${e.bits | 0})`, () => J.call(I('f32_from_bits'), [lit(e.bits | 0)]));
+    const lo = Number(e.bits & 0xffffffffn) | 0, hi = Number(e.bits >> 32n) | 0;
+    return this.info.constant(`f64_from_bits(${lo},${hi})`, () => J.call(I('f64_from_bits'), [lit(lo), lit(hi)]));
+  }
+
+  private unaryFromI64(op: string, a: Pair): ES.Expression {
+    switch (op) {
+      case 'i64.eqz': return bool01(J.bin('===', J.bin('|', a.lo, a.hi), lit(0)));
+      case 'i32.wrap_i64': return a.lo;
+      default: return J.call(I(op.replace('.', '_')), [a.lo, a.hi]); // f32/f64.convert_i64_*, f64.reinterpret_i64
+    }
+  }
+
+  private callExpr(e: Extract<Expr, { kind: 'call' | 'call_indirect' }>): ES.Expression {
+    if (e.kind === 'call') {
+      const args = this.list(e.args);
+      return J.call(I(`f${e.func}`), flatArgs(args));
+    }
+    const vals = this.list([...e.args, e.callee]);
+    let callee = vals.pop() as ES.Expression;
+    // wasm evaluates the arguments before the table index: arguments with effects go to scratch first.
+    const args = vals.map((v, i) => (isPair(v) || J.isAtom(v) || isPure(e.args[i]) ? v : this.atom(v)));
+    const f = J.call(I('icall'), [I(`T${e.table}`), callee, I(`ty${e.typeIndex}`)]);
+    return J.call(f, flatArgs(args));
+  }
+
+  /** Lowers an i64 expression to a pair of atoms. */
+  private pair(e: Expr): Pair {
+    switch (e.kind) {
+      case 'const': {
+        const v = BigInt.asUintN(64, e.value as bigint);
+        return { lo: lit(Number(v & 0xffffffffn) | 0), hi: lit(Number(v >> 32n) | 0) };
+      }
+      case 'local.get': return { lo: I(`l${e.index}`), hi: I(`l${e.index}h`) };
+      case 'temp': return { lo: I(`t${e.id}`), hi: I(`t${e.id}h`) };
+      case 'global.get': {
+        const g = this.info.globalRef(e.index);
+        return { lo: this.atom(g.lo as ES.Expression), hi: this.atom(g.hi as ES.Expression) };
+      }
+      case 'unary': return this.i64Unary(e.op, e.arg);
+      case 'binary': {
+        const [a, b] = this.list([e.left, e.right]) as Pair[];
+        switch (e.op) {
+          case 'i64.and': return this.pairOf(J.bin('&', a.lo, b.lo), J.bin('&', a.hi, b.hi));
+          case 'i64.or': return this.pairOf(J.bin('|', a.lo, b.lo), J.bin('|', a.hi, b.hi));
+          case 'i64.xor': return this.pairOf(J.bin('^', a.lo, b.lo), J.bin('^', a.hi, b.hi));
+        }
+        if (I64_BINARY_HELPER.has(e.op)) return this.helperPair(e.op, [a.lo, a.hi, b.lo, b.hi]);
+        if (I64_SHIFT_HELPER.has(e.op)) return this.helperPair(e.op, [a.lo, a.hi, b.lo]);
+        throw new Error(`no i64 lowering for ${e.op}`);
+      }
+      case 'load': {
+        const ea = this.atom(this.ea(this.expr(e.addr), e.offset));
+        const dv = I('dv');
+        if (e.op === 'i64.load') {
+          const lo = this.atom(J.call(J.member(dv, 'getInt32'), [ea, J.bool(true)]));
+          const hi = this.atom(J.call(J.member(dv, 'getInt32'), [J.bin('+', ea, lit(4)), J.bool(true)]));
+          return { lo, hi };
+        }
+        const [method, le] = LOADS[e.op];
+        const lo = this.atom(J.call(J.member(dv, method), le ? [ea, J.bool(true)] : [ea]));
+        return { lo, hi: e.op.endsWith('_s') ? this.atom(J.bin('>>', lo, lit(31))) : lit(0) };
+      }
+      case 'select': {
+        const [c, a, b] = this.orderedSelect(e) as [ES.Expression, Pair, Pair];
+        const cs = this.atom(c);
+        return this.pairOf(J.cond(cs, a.lo, b.lo), J.cond(cs, a.hi, b.hi));
+      }
+      case 'call': case 'call_indirect': {
+        const lo = this.atom(this.callExpr(e));
+        return { lo, hi: this.atom(J.index(I('RI'), lit(0))) };
+      }
+      default:
+        throw new Error(`no i64 lowering for ${e.kind}`);
+    }
+  }
+
+  private pairOf(lo: ES.Expression, hi: ES.Expression): Pair {
+    const l = this.atom(lo);
+    return { lo: l, hi: this.atom(hi) };
+  }
+
+  private helperPair(op: string, args: ES.Expression[]): Pair {
+    const lo = this.atom(J.call(I(op.replace('.', '_')), args));
+    return { lo, hi: this.atom(J.index(I('RI'), lit(0))) };
+  }
+
+  private i64Unary(op: string, arg: Expr): Pair {
+    if (arg.type === 'i64') {
+      const a = this.pair(arg);
+      switch (op) {
+        case 'i64.clz': case 'i64.ctz': case 'i64.popcnt':
+          return { lo: this.atom(J.call(I(op.replace('.', '_')), [a.lo, a.hi])), hi: lit(0) };
+        case 'i64.extend8_s': { const lo = this.atom(J.bin('>>', J.bin('<<', a.lo, lit(24)), lit(24))); return { lo, hi: this.atom(J.bin('>>', lo, lit(31))) }; }
+        case 'i64.extend16_s': { const lo = this.atom(J.bin('>>', J.bin('<<', a.lo, lit(16)), lit(16))); return { lo, hi: this.atom(J.bin('>>', lo, lit(31))) }; }
+        case 'i64.extend32_s': return { lo: a.lo, hi: this.atom(J.bin('>>', a.lo, lit(31))) };
+      }
+      throw new Error(`no i64 lowering for ${op}`);
+    }
+    const x = this.expr(arg);
+    switch (op) {
+      case 'i64.extend_i32_s': { const lo = this.atom(x); return { lo, hi: this.atom(J.bin('>>', lo, lit(31))) }; }
+      case 'i64.extend_i32_u': return { lo: this.atom(x), hi: lit(0) };
+      case 'i64.reinterpret_f64':
+      case 'i64.trunc_f32_s': case 'i64.trunc_f64_s': case 'i64.trunc_f32_u': case 'i64.trunc_f64_u':
+      case 'i64.trunc_sat_f32_s': case 'i64.trunc_sat_f64_s': case 'i64.trunc_sat_f32_u': case 'i64.trunc_sat_f64_u': {
+        const name = op === 'i64.reinterpret_f64' ? 'i64_reinterpret_f64' : op.replace(/_f(32|64)/, '').replace('.', '_');
+        return this.helperPair(name, [x]);
+      }
+    }
+    throw new Error(`no i64 lowering for ${op}`);
+  }
+}
+
+// ---- helpers --------------------------------------------------------------------------------------------
+
+function isPair(v: Val): v is Pair {
+  return (v as Pair).lo !== undefined && (v as ES.Node).type === undefined;
+}
+
+function flatArgs(vals: Val[]): ES.Expression[] {
+  const out: ES.Expression[] = [];
+  for (const v of vals) {
+    if (isPair(v)) out.push(v.lo, v.hi);
+    else out.push(v);
+  }
+  return out;
+}
+
+function slotKind(t: ValType): 'i' | 'f' | 'r' {
+  return t === 'i32' || t === 'i64' ? 'i' : t === 'f32' || t === 'f64' ? 'f' : 'r';
+}
+
+/** The return-area element for the next extra result slot of a kind. */
+function retSlot(kind: 'i' | 'f' | 'r', c: { i: number; f: number; r: number }): ES.MemberExpression {
+  const area = kind === 'i' ? 'RI' : kind === 'f' ? 'RF' : 'RR';
+  return J.index(I(area), lit(c[kind]++));
+}
+
+function flatSlots(types: ValType[], temps: readonly number[]): { name: string; kind: 'i' | 'f' | 'r' }[] {
+  const out: { name: string; kind: 'i' | 'f' | 'r' }[] = [];
+  types.forEach((t, i) => {
+    if (t === 'i64') out.push({ name: `t${temps[i]}`, kind: 'i' }, { name: `t${temps[i]}h`, kind: 'i' });
+    else out.push({ name: `t${temps[i]}`, kind: slotKind(t) });
+  });
+  return out;
+}
+
+function declare(decls: [string, ES.Expression | null][], name: string, t: ValType): void {
+  const zero = t === 'funcref' || t === 'externref' ? J.nul() : lit(0);
+  decls.push([name, zero]);
+  if (t === 'i64') decls.push([name + 'h', lit(0)]);
+}
+
+function endsInJump(body: readonly Stmt[]): boolean {
+  const last = body[body.length - 1];
+  return !!last && (last.kind === 'br' || last.kind === 'br_table' || last.kind === 'return' || last.kind === 'unreachable');
+}
+
+/** Labels that some branch targets (only those are printed). Explicit stack: nesting comes from input. */
+function collectLabels(body: readonly Stmt[], used: Set<number>): void {
+  const todo: (readonly Stmt[])[] = [body];
+  while (todo.length) {
+    for (const s of todo.pop()!) {
+      switch (s.kind) {
+        case 'block': case 'loop': todo.push(s.body); break;
+        case 'if': todo.push(s.then, s.else); break;
+        case 'br': case 'br_if': used.add(s.target.label); break;
+        case 'br_table': used.add(s.default.label); for (const t of s.targets) used.add(t.label); break;
+        default: break;
+      }
+    }
+  }
+}

@@ -1,0 +1,36 @@
+// Module-wide facts the function code generator asks for: how a global is accessed (a closure variable for
+// module-internal globals, a shared cell for imported or exported ones) and hoisted constants.
+
+import * as J from './estree.js';
+import type { ES } from './estree.js';
+import type { ValidatedModule } from '../validate/validate.js';
+
+export interface GlobalRef {
+  lo: ES.Identifier | ES.MemberExpression;
+  hi: ES.Identifier | ES.MemberExpression;
+}
+
+export class ModuleInfo {
+  /** Globals stored in shared cells (imported or exported). */
+  readonly cellGlobals = new Set<number>();
+  /** Hoisted constants: key -> [name, initializer]. */
+  readonly constants = new Map<string, [string, ES.Expression]>();
+
+  constructor(readonly v: ValidatedModule) {
+    const m = v.module;
+    for (let i = 0; i < m.numImportedGlobals; i++) this.cellGlobals.add(i);
+    for (const e of m.exports) if (e.kind === 'global') this.cellGlobals.add(e.index);
+  }
+
+  globalRef(i: number): GlobalRef {
+    if (this.cellGlobals.has(i)) return { lo: J.member(J.id(`G${i}`), 'v'), hi: J.member(J.id(`G${i}`), 'h') };
+    return { lo: J.id(`g${i}`), hi: J.id(`g${i}h`) };
+  }
+
+  /** A constant computed once per instance (e.g. a NaN with a payload), by a stable key. */
+  constant(key: string, make: () => ES.Expression): ES.Identifier {
+    let c = this.constants.get(key);
+    if (!c) this.constants.set(key, (c = [`K${this.constants.size}`, make()]));
+    return J.id(c[0]);
+  }
+}

@@ -1,0 +1,417 @@
+// Semantics of the WebAssembly operators that are not one JS operator, written once: generated code calls
+// them, constant folding calls them, and the tests check them against BigInt and native WebAssembly.
+//
+// Conventions (abi.ts): integer arguments are int32 JS numbers (possibly negative) and int32 results carry
+// `| 0`; an i64 is a pair (lo, hi) of int32s; a helper producing an i64 returns lo and writes hi to RI[0];
+// f32 values are doubles holding a float32 value. Helpers stay small and monomorphic so V8 inlines them;
+// the rare slow paths (BigInt division, traps) live in separate functions.
+
+import { Trap } from './abi.js';
+import { RI } from './ret.js';
+import { trap } from './trap.js';
+
+// Scratch views for bit casts. Typed arrays copy bits verbatim, so NaN payloads survive (a plain JS array of
+// doubles would silence a signalling NaN). Index 0 of the Int32Array is the low word on a little-endian host.
+const F64 = new Float64Array(1);
+const F32 = new Float32Array(F64.buffer, 0, 1);
+const I32 = new Int32Array(F64.buffer);
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('wajit runtime needs a little-endian host');
+
+const TWO32 = 4294967296;
+const TWO63 = 9223372036854775808;
+const TWO64 = 18446744073709551616;
+
+// ---------------------------------------------------------------------------------------------------------
+// i32
+
+export function i32_div_s(a: number, b: number): number {
+  if (b === 0) trap(Trap.DivideByZero);
+  if (a === -2147483648 && b === -1) trap(Trap.IntegerOverflow);
+  // The double quotient of two int32s is never rounded across an integer, so truncation is exact.
+  return (a / b) | 0;
+}
+
+export function i32_div_u(a: number, b: number): number {
+  if (b === 0) trap(Trap.DivideByZero);
+  return ((a >>> 0) / (b >>> 0)) | 0;
+}
+
+export function i32_rem_s(a: number, b: number): number {
+  if (b === 0) trap(Trap.DivideByZero);
+  // JS % takes the dividend's sign, as wasm does; INT_MIN % -1 is -0, which | 0 turns into 0.
+  return (a % b) | 0;
+}
+
+export function i32_rem_u(a: number, b: number): number {
+  if (b === 0) trap(Trap.DivideByZero);
+  return ((a >>> 0) % (b >>> 0)) | 0;
+}
+
+export function i32_ctz(x: number): number {
+  // x & -x isolates the lowest set bit.
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+export function i32_popcnt(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+export function i32_rotl(x: number, n: number): number {
+  // JS shift counts are taken mod 32, so -n stands for 32 - n and n = 0 gives x | x.
+  return (x << n) | (x >>> -n);
+}
+
+export function i32_rotr(x: number, n: number): number {
+  return (x >>> n) | (x << -n);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// float -> int. `x` is a double holding an f32 or f64 value. The range tests compare against exact powers of
+// two: every double strictly between the limits truncates into range, e.g. -2147483648.9 for trunc_s.
+
+export function i32_trunc_s(x: number): number {
+  if (x !== x) trap(Trap.InvalidConversion);
+  if (x >= 2147483648 || x <= -2147483649) trap(Trap.IntegerOverflow);
+  return x | 0;
+}
+
+export function i32_trunc_u(x: number): number {
+  if (x !== x) trap(Trap.InvalidConversion);
+  if (x >= 4294967296 || x <= -1) trap(Trap.IntegerOverflow);
+  return x | 0;
+}
+
+export function i32_trunc_sat_s(x: number): number {
+  if (x !== x) return 0;
+  if (x >= 2147483647) return 2147483647;
+  if (x <= -2147483648) return -2147483648;
+  return x | 0;
+}
+
+export function i32_trunc_sat_u(x: number): number {
+  if (x !== x || x <= 0) return 0;
+  if (x >= 4294967295) return -1;
+  return x | 0;
+}
+
+// For |t| < 2^64, t an integer: ToInt32 (| 0) takes t mod 2^32 exactly for any double, and t / 2^32 is
+// exact, so floor gives the high word.
+function splitInt(t: number): number {
+  RI[0] = Math.floor(t / TWO32) | 0;
+  return t | 0;
+}
+
+export function i64_trunc_s(x: number): number {
+  if (x !== x) trap(Trap.InvalidConversion);
+  // -2^63 is a double; the next double below it is already out of range.
+  if (x >= TWO63 || x < -TWO63) trap(Trap.IntegerOverflow);
+  return splitInt(Math.trunc(x));
+}
+
+export function i64_trunc_u(x: number): number {
+  if (x !== x) trap(Trap.InvalidConversion);
+  if (x >= TWO64 || x <= -1) trap(Trap.IntegerOverflow);
+  return splitInt(Math.trunc(x));
+}
+
+export function i64_trunc_sat_s(x: number): number {
+  if (x !== x) { RI[0] = 0; return 0; }
+  if (x >= TWO63) { RI[0] = 0x7fffffff; return -1; }
+  if (x <= -TWO63) { RI[0] = -2147483648; return 0; }
+  return splitInt(Math.trunc(x));
+}
+
+export function i64_trunc_sat_u(x: number): number {
+  if (x !== x || x <= 0) { RI[0] = 0; return 0; }
+  if (x >= TWO64) { RI[0] = -1; return -1; }
+  return splitInt(Math.trunc(x));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// floats
+
+export function fmin(a: number, b: number): number {
+  // Math.min already orders -0 below +0; the explicit test makes every NaN input give the canonical NaN.
+  return a !== a || b !== b ? NaN : Math.min(a, b);
+}
+
+export function fmax(a: number, b: number): number {
+  return a !== a || b !== b ? NaN : Math.max(a, b);
+}
+
+export function fnearest(x: number): number {
+  // Math.round rounds ties up and keeps -0 for x in [-0.5, 0]; undo the tie when it lands on an odd number.
+  // r - x is exact. For an f32 x the result is an f32 too (integers that big are all representable).
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export function fcopysign(a: number, b: number): number {
+  F64[0] = b;
+  const sign = I32[1]! & 0x80000000;
+  F64[0] = a;
+  I32[1] = (I32[1]! & 0x7fffffff) | sign;
+  return F64[0]!;
+}
+
+/** The f32 with bit pattern `i`. A quiet NaN keeps its payload; a signalling one is quieted by the widening. */
+export function f32_reinterpret_i32(i: number): number {
+  I32[0] = i;
+  return F32[0]!;
+}
+
+export function i32_reinterpret_f32(x: number): number {
+  F32[0] = x;
+  return I32[0]!;
+}
+
+/** The f64 with bit pattern (lo, hi); every NaN payload, signalling or quiet, survives. */
+export function f64_reinterpret_i64(lo: number, hi: number): number {
+  I32[0] = lo;
+  I32[1] = hi;
+  return F64[0]!;
+}
+
+export function i64_reinterpret_f64(x: number): number {
+  F64[0] = x;
+  RI[0] = I32[1]!;
+  return I32[0]!;
+}
+
+/** Constants: the float with the given bits (generated code cannot write a NaN payload as a literal). */
+export const f32_from_bits: (bits: number) => number = f32_reinterpret_i32;
+export const f64_from_bits: (lo: number, hi: number) => number = f64_reinterpret_i64;
+
+// ---------------------------------------------------------------------------------------------------------
+// i64 arithmetic on (lo, hi) pairs
+
+export function i64_add(alo: number, ahi: number, blo: number, bhi: number): number {
+  const lo = (alo + blo) | 0;
+  // Unsigned overflow of the low word shows as a sum below an operand.
+  RI[0] = (ahi + bhi + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
+  return lo;
+}
+
+export function i64_sub(alo: number, ahi: number, blo: number, bhi: number): number {
+  RI[0] = (ahi - bhi - ((alo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
+  return (alo - blo) | 0;
+}
+
+// High word of the unsigned 32x32-bit product, from 16-bit limbs (each partial product fits in 32 bits).
+function mulhiU(a: number, b: number): number {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const p00 = Math.imul(a0, b0) >>> 0;
+  const p01 = Math.imul(a0, b1) >>> 0;
+  const p10 = Math.imul(a1, b0) >>> 0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return (Math.imul(a1, b1) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) | 0;
+}
+
+export function i64_mul(alo: number, ahi: number, blo: number, bhi: number): number {
+  // Mod 2^64 only alo*blo needs its full width; the cross terms contribute their low 32 bits to hi.
+  RI[0] = (Math.imul(alo, bhi) + Math.imul(ahi, blo) + mulhiU(alo, blo)) | 0;
+  return Math.imul(alo, blo);
+}
+
+// Division. Fast path: when both operands lie in [-2^53, 2^53) they are exact doubles, and for |a| < 2^53 the
+// double quotient never rounds across an integer, so Math.trunc(a / b) is the exact quotient; % is always
+// exact. A pair is in that range when hi is in [-2^21, 2^21). Otherwise BigInt.
+
+function fits53(hi: number): boolean {
+  return ((hi + 0x200000) >>> 0) < 0x400000;
+}
+
+function toBig(lo: number, hi: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+}
+
+function fromBig(v: bigint): number {
+  RI[0] = Number(BigInt.asIntN(32, v >> 32n));
+  return Number(BigInt.asIntN(32, v));
+}
+
+function divSlow(alo: number, ahi: number, blo: number, bhi: number, signed: boolean, rem: boolean): number {
+  const a = signed ? toBig(alo, ahi) : BigInt.asUintN(64, toBig(alo, ahi));
+  const b = signed ? toBig(blo, bhi) : BigInt.asUintN(64, toBig(blo, bhi));
+  return fromBig(rem ? a % b : a / b);
+}
+
+export function i64_div_s(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap(Trap.DivideByZero);
+  if (fits53(ahi) && fits53(bhi)) {
+    return splitInt(Math.trunc((ahi * TWO32 + (alo >>> 0)) / (bhi * TWO32 + (blo >>> 0))));
+  }
+  if (ahi === -2147483648 && alo === 0 && (blo & bhi) === -1) trap(Trap.IntegerOverflow);
+  return divSlow(alo, ahi, blo, bhi, true, false);
+}
+
+export function i64_div_u(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap(Trap.DivideByZero);
+  if ((ahi >>> 0) < 0x200000 && (bhi >>> 0) < 0x200000) {
+    return splitInt(Math.trunc((ahi * TWO32 + (alo >>> 0)) / (bhi * TWO32 + (blo >>> 0))));
+  }
+  return divSlow(alo, ahi, blo, bhi, false, false);
+}
+
+export function i64_rem_s(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap(Trap.DivideByZero);
+  if (fits53(ahi) && fits53(bhi)) {
+    return splitInt((ahi * TWO32 + (alo >>> 0)) % (bhi * TWO32 + (blo >>> 0)));
+  }
+  // INT64_MIN rem -1 is 0 (no trap); BigInt gives that.
+  return divSlow(alo, ahi, blo, bhi, true, true);
+}
+
+export function i64_rem_u(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap(Trap.DivideByZero);
+  if ((ahi >>> 0) < 0x200000 && (bhi >>> 0) < 0x200000) {
+    return splitInt((ahi * TWO32 + (alo >>> 0)) % (bhi * TWO32 + (blo >>> 0)));
+  }
+  return divSlow(alo, ahi, blo, bhi, false, true);
+}
+
+// Shifts and rotations: the count is the low word of the i64 count, taken mod 64. JS masks shift counts to
+// 5 bits, so `x << n` with n >= 32 shifts by n - 32. `(x >>> 1) >>> (31 - n)` is x >>> (32 - n) that also
+// yields 0 for n = 0 (a plain x >>> 32 would give x).
+
+export function i64_shl(lo: number, hi: number, n: number): number {
+  if (n & 32) {
+    RI[0] = lo << n;
+    return 0;
+  }
+  RI[0] = (hi << n) | ((lo >>> 1) >>> (31 - n));
+  return lo << n;
+}
+
+export function i64_shr_u(lo: number, hi: number, n: number): number {
+  if (n & 32) {
+    RI[0] = 0;
+    return (hi >>> n) | 0;
+  }
+  RI[0] = (hi >>> n) | 0;
+  return (lo >>> n) | ((hi << 1) << (31 - n));
+}
+
+export function i64_shr_s(lo: number, hi: number, n: number): number {
+  if (n & 32) {
+    RI[0] = hi >> 31;
+    return hi >> n;
+  }
+  RI[0] = hi >> n;
+  return (lo >>> n) | ((hi << 1) << (31 - n));
+}
+
+export function i64_rotl(lo: number, hi: number, n: number): number {
+  if (n & 32) {
+    const t = lo;
+    lo = hi;
+    hi = t;
+  }
+  RI[0] = (hi << n) | ((lo >>> 1) >>> (31 - n));
+  return (lo << n) | ((hi >>> 1) >>> (31 - n));
+}
+
+export function i64_rotr(lo: number, hi: number, n: number): number {
+  if (n & 32) {
+    const t = lo;
+    lo = hi;
+    hi = t;
+  }
+  RI[0] = (hi >>> n) | ((lo << 1) << (31 - n));
+  return (lo >>> n) | ((hi << 1) << (31 - n));
+}
+
+// Bit counts return a plain count (the result's hi word is 0; generated code knows).
+
+export function i64_clz(lo: number, hi: number): number {
+  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
+}
+
+export function i64_ctz(lo: number, hi: number): number {
+  return lo !== 0 ? i32_ctz(lo) : 32 + i32_ctz(hi);
+}
+
+export function i64_popcnt(lo: number, hi: number): number {
+  return i32_popcnt(lo) + i32_popcnt(hi);
+}
+
+// Comparisons return 1 or 0. The hi words decide unless equal; then the lo words compare unsigned.
+
+export function i64_lt_s(alo: number, ahi: number, blo: number, bhi: number): number {
+  return ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0;
+}
+
+export function i64_lt_u(alo: number, ahi: number, blo: number, bhi: number): number {
+  return (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0;
+}
+
+export function i64_gt_s(alo: number, ahi: number, blo: number, bhi: number): number {
+  return ahi > bhi || (ahi === bhi && (alo >>> 0) > (blo >>> 0)) ? 1 : 0;
+}
+
+export function i64_gt_u(alo: number, ahi: number, blo: number, bhi: number): number {
+  return (ahi >>> 0) > (bhi >>> 0) || (ahi === bhi && (alo >>> 0) > (blo >>> 0)) ? 1 : 0;
+}
+
+export function i64_le_s(alo: number, ahi: number, blo: number, bhi: number): number {
+  return ahi < bhi || (ahi === bhi && (alo >>> 0) <= (blo >>> 0)) ? 1 : 0;
+}
+
+export function i64_le_u(alo: number, ahi: number, blo: number, bhi: number): number {
+  return (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) <= (blo >>> 0)) ? 1 : 0;
+}
+
+export function i64_ge_s(alo: number, ahi: number, blo: number, bhi: number): number {
+  return ahi > bhi || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)) ? 1 : 0;
+}
+
+export function i64_ge_u(alo: number, ahi: number, blo: number, bhi: number): number {
+  return (ahi >>> 0) > (bhi >>> 0) || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)) ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// int -> float
+
+// hi * 2^32 is exact, so the single addition is the only rounding: correctly rounded.
+export function f64_convert_i64_s(lo: number, hi: number): number {
+  return hi * TWO32 + (lo >>> 0);
+}
+
+export function f64_convert_i64_u(lo: number, hi: number): number {
+  return (hi >>> 0) * TWO32 + (lo >>> 0);
+}
+
+// Unsigned (lo, hi) to float32 with one rounding. Below 2^53 the value is an exact double and fround rounds
+// once. Above, rounding through float64 first could round twice (a tie created by the first rounding), so
+// the low 11 bits collapse into one sticky bit: the value then has at most 53 significant bits (bits 63..11),
+// converts exactly, and the sticky bit still lies below float32's rounding position (bit 29 or higher).
+function f32FromU64(lo: number, hi: number): number {
+  if ((hi >>> 0) >= 0x200000 && (lo & 0x7ff) !== 0) lo = (lo & ~0x7ff) | 0x800;
+  return Math.fround((hi >>> 0) * TWO32 + (lo >>> 0));
+}
+
+export function f32_convert_i64_u(lo: number, hi: number): number {
+  return f32FromU64(lo, hi);
+}
+
+export function f32_convert_i64_s(lo: number, hi: number): number {
+  if (hi >= 0) return f32FromU64(lo, hi);
+  // Round-to-nearest-even is symmetric: convert the magnitude (2^63 for INT64_MIN, as unsigned) and negate.
+  return -f32FromU64(-lo | 0, (~hi + (lo === 0 ? 1 : 0)) | 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// BigInt boundary (the JS API represents i64 as BigInt)
+
+/** The signed BigInt value of (lo, hi). */
+export function i64_to_bigint(lo: number, hi: number): bigint {
+  return toBig(lo, hi);
+}
+
+/** `b` wrapped mod 2^64: returns lo, writes hi to RI[0]. */
+export function i64_from_bigint(b: bigint): number {
+  return fromBig(b);
+}

@@ -1,0 +1,12 @@
+// wajit's public entry point: a drop-in `WebAssembly` namespace whose modules compile to JavaScript.
+//
+//   import { WebAssembly } from 'wajit';
+//   const { instance } = await WebAssembly.instantiate(bytes, imports);
+
+export {
+  WebAssembly, validate, compile, instantiate, Module, Instance, Memory, Table, Global,
+  CompileError, LinkError, RuntimeError,
+} from './js-api.js';
+export type {
+  BufferSource, ImportExportKind, ModuleExportDescriptor, ModuleImportDescriptor, WebAssemblyInstantiatedSource,
+} from './js-api.js';
