@@ -135,12 +135,18 @@ export class FuncGen {
   private scratch = 0;
   private maxScratch = 0;
   private readonly usedLabels = new Set<number>();
+  /** Nesting depth of every block-like statement (computed once, iteratively). */
+  private depths = new Map<Stmt, number>();
+  /** Labels of flattened block chains: a branch sets `pc` and re-enters the dispatch loop (or leaves it). */
+  private readonly chainTargets = new Map<number, { dispatch: string; pc: number }>();
+  private usesPc = false;
 
   constructor(private readonly info: ModuleInfo, private readonly f: FuncIR) {}
 
   generate(): ES.FunctionDeclaration {
     const f = this.f;
     collectLabels(f.body, this.usedLabels);
+    this.depths = nestingDepths(f.body);
     const params: string[] = [];
     f.params.forEach((t, i) => { params.push(`l${i}`); if (t === 'i64') params.push(`l${i}h`); });
     J.setPos(f.at);
@@ -149,6 +155,7 @@ export class FuncGen {
     for (let i = f.params.length; i < f.locals.length; i++) declare(decls, `l${i}`, f.locals[i]);
     f.temps.forEach((t, i) => declare(decls, `t${i}`, t));
     for (let i = 0; i < this.maxScratch; i++) decls.push([`s${i}`, lit(0)]);
+    if (this.usesPc) decls.push(['pc', lit(0)]);
     if (decls.length) body.unshift(J.letDecl(decls));
     J.setPos(f.at);
     return J.funcDecl(`f${f.index}`, params, body);
@@ -183,6 +190,7 @@ export class FuncGen {
       case 'eval': return this.evalStmt(s.value, s.results);
       case 'store': return this.store(s);
       case 'block': {
+        if ((this.depths.get(s) ?? 0) > DEEP) return this.flatChain(s);
         const body = this.stmts(s.body);
         this.emit(this.usedLabels.has(s.label) ? J.labeled(`L${s.label}`, J.block(body)) : J.block(body));
         return;
@@ -302,8 +310,49 @@ export class FuncGen {
         out.push(J.assignStmt(I(`t${id}`), v.lo), J.assignStmt(I(`t${id}h`), v.hi));
       } else out.push(J.assignStmt(I(`t${id}`), v));
     });
-    out.push(t.loop ? J.cont(`L${t.label}`) : J.brk(`L${t.label}`));
+    const chain = this.chainTargets.get(t.label);
+    if (chain) {
+      if (chain.pc < 0) out.push(J.brk(chain.dispatch));
+      else out.push(J.assignStmt(I('pc'), lit(chain.pc)), J.cont(chain.dispatch));
+    } else out.push(t.loop ? J.cont(`L${t.label}`) : J.brk(`L${t.label}`));
     return out;
+  }
+
+  /**
+   * A chain of blocks each nested in the previous one (as clang emits for a large switch) would nest JS
+   * blocks as deep, past what JS parsers accept. Its code is linear though: pre_0 .. pre_n core rest_n ..
+   * rest_0, where a branch to block k continues at rest_(k-1). So it becomes one dispatch loop over a
+   * switch whose cases fall through in that order:
+   *   pc = -1; D: for (;;) { switch (pc) { default: pre.. core rest_n  case n-1: rest_(n-1) .. case 0: rest_0 } break D; }
+   * and `br k` is `pc = k - 1; continue D` (block 0: `break D`).
+   */
+  private flatChain(b0: Extract<Stmt, { kind: 'block' }>): void {
+    const chain: Extract<Stmt, { kind: 'block' }>[] = [b0];
+    const pre: Stmt[] = [];
+    const rests: Stmt[][] = [];
+    let cur = b0;
+    for (;;) {
+      let best = -1, bestDepth = -1;
+      cur.body.forEach((x, i) => {
+        const d = this.depths.get(x) ?? 0;
+        if (x.kind === 'block' && d > bestDepth) { best = i; bestDepth = d; }
+      });
+      if (best < 0 || bestDepth <= SHALLOW) { pre.push(...cur.body); rests.push([]); break; }
+      pre.push(...cur.body.slice(0, best));
+      rests.push(cur.body.slice(best + 1));
+      cur = cur.body[best] as Extract<Stmt, { kind: 'block' }>;
+      chain.push(cur);
+    }
+    // rests[k] follows block k+1 inside block k; the innermost block's whole body went to `pre`.
+    const dispatch = `D${b0.label}`;
+    chain.forEach((b, k) => this.chainTargets.set(b.label, { dispatch, pc: k - 1 }));
+    this.usesPc = true;
+    const n = chain.length - 1;
+    const cases: ES.SwitchCase[] = [J.switchCase(null, this.stmts([...pre, ...rests[n]]))];
+    for (let k = n - 1; k >= 0; k--) cases.push(J.switchCase(lit(k), this.stmts(rests[k])));
+    J.setPos(b0.at);
+    this.emit(J.assignStmt(I('pc'), lit(-1)));
+    this.emit(J.labeled(dispatch, J.whileTrue(J.block([J.switchStmt(I('pc'), cases), J.brk(dispatch)]))));
   }
 
   private returnStmts(vals: Val[], types: readonly ValType[]): ES.Statement[] {
@@ -635,6 +684,32 @@ function declare(decls: [string, ES.Expression | null][], name: string, t: ValTy
 function endsInJump(body: readonly Stmt[]): boolean {
   const last = body[body.length - 1];
   return !!last && (last.kind === 'br' || last.kind === 'br_table' || last.kind === 'return' || last.kind === 'unreachable');
+}
+
+/** Block nesting beyond which a chain of blocks is flattened into a dispatch loop. */
+const DEEP = 200;
+/** A nested block shallower than this ends a chain (it is printed normally). */
+const SHALLOW = 8;
+
+/** Nesting depth of each block, loop and if (1 + deepest child), computed without recursion. */
+function nestingDepths(body: readonly Stmt[]): Map<Stmt, number> {
+  const depth = new Map<Stmt, number>();
+  const children = (s: Stmt): readonly Stmt[] =>
+    s.kind === 'block' || s.kind === 'loop' ? s.body : s.kind === 'if' ? [...s.then, ...s.else] : [];
+  const todo: [Stmt, boolean][] = body.map((s) => [s, false]);
+  while (todo.length) {
+    const [s, done] = todo.pop()!;
+    const kids = children(s);
+    if (done) {
+      let d = 0;
+      for (const k of kids) d = Math.max(d, depth.get(k) ?? 0);
+      depth.set(s, kids.length || s.kind !== 'block' ? d + 1 : 1);
+      continue;
+    }
+    todo.push([s, true]);
+    for (const k of kids) todo.push([k, false]);
+  }
+  return depth;
 }
 
 /** Labels that some branch targets (only those are printed). Explicit stack: nesting comes from input. */
