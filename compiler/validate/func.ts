@@ -389,7 +389,8 @@ class FuncBuilder {
     const parent = this.ctrls.length ? this.top : null;
     switch (f.op) {
       case 'func':
-        if (reachable) f.body.push({ kind: 'return', values: vals.map((v) => v.expr), at });
+        // Falling off the end returns; a function without results needs no statement for it.
+        if (reachable && vals.length) f.body.push({ kind: 'return', values: vals.map((v) => v.expr), at });
         return;
       case 'loop':
         if (f.branched) parent!.body.push({ kind: 'loop', label: f.label, body: f.body, at: f.at });
