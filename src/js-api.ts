@@ -69,40 +69,46 @@ function asCompileError(e: unknown): CompileError {
   return err;
 }
 
-const compiled = new WeakMap<object, CompiledModule>();
+/** The compiled module behind a wajit Module, or undefined for any other value. */
+let compiledOf: (m: unknown) => CompiledModule | undefined;
 
-function compiledOf(m: unknown, what: string): CompiledModule {
-  const c = typeof m === 'object' && m !== null ? compiled.get(m) : undefined;
+function requireModule(m: unknown, what: string): CompiledModule {
+  const c = compiledOf(m);
   if (c === undefined) throw new TypeError(`${what}: argument must be a WebAssembly.Module`);
   return c;
 }
 
 export class Module {
+  // A private field also makes the class nominal for TypeScript, which the instantiate overloads rely on.
+  readonly #compiled: CompiledModule;
+
+  static {
+    compiledOf = (m) => (typeof m === 'object' && m !== null && #compiled in m ? m.#compiled : undefined);
+  }
+
   constructor(bytes: BufferSource) {
     const copy = copyBytes(bytes, 'WebAssembly.Module()');
-    let c: CompiledModule;
     try {
-      c = compileModule(copy);
+      this.#compiled = compileModule(copy);
     } catch (e) {
       throw asCompileError(e);
     }
-    compiled.set(this, c);
   }
 
   static exports(module: Module): ModuleExportDescriptor[] {
-    const { descriptor } = compiledOf(module, 'WebAssembly.Module.exports()');
+    const { descriptor } = requireModule(module, 'WebAssembly.Module.exports()');
     return descriptor.exports.map(({ name, kind }) => ({ name, kind: KIND[kind] }));
   }
 
   static imports(module: Module): ModuleImportDescriptor[] {
-    const { descriptor } = compiledOf(module, 'WebAssembly.Module.imports()');
+    const { descriptor } = requireModule(module, 'WebAssembly.Module.imports()');
     return descriptor.imports.map(({ module: mod, name, kind }) => ({ module: mod, name, kind: KIND[kind] }));
   }
 
   /** Copies of the payloads of the custom sections named `sectionName`, in module order. */
   static customSections(module: Module, sectionName: string): ArrayBuffer[] {
     const what = 'WebAssembly.Module.customSections()';
-    const c = compiledOf(module, what);
+    const c = requireModule(module, what);
     if (sectionName === undefined) throw new TypeError(`${what}: a section name is required`);
     const name = String(sectionName);
     return c.module.customs.filter((s) => s.name === name).map((s) => s.bytes.slice().buffer);
@@ -113,7 +119,7 @@ export class Instance {
   readonly #exports: Record<string, unknown>;
 
   constructor(module: Module, importObject?: object) {
-    const c = compiledOf(module, 'WebAssembly.Instance()');
+    const c = requireModule(module, 'WebAssembly.Instance()');
     this.#exports = instantiateCore(c.descriptor, c.link, importObject).exports;
   }
 
@@ -144,7 +150,7 @@ export async function instantiate(
   source: Module | BufferSource,
   importObject?: object,
 ): Promise<Instance | WebAssemblyInstantiatedSource> {
-  if (compiled.has(source)) return new Instance(source as Module, importObject);
+  if (compiledOf(source) !== undefined) return new Instance(source as Module, importObject);
   const module = new Module(source as BufferSource);
   return { module, instance: new Instance(module, importObject) };
 }

@@ -156,20 +156,24 @@ function code(r: Reader): FuncBody {
   const end = bodyStart + size;
   // `len` lets a size overrun the input by its own length bytes; the interpreter then runs out of input.
   if (end > r.end) r.fail('unexpected end of section or function', r.end, 'unexpected-end');
-  // Locals are read inside the entry, so a run that overflows it is "unexpected end of section or function".
-  const b = new Reader(r.bytes, bodyStart, end);
+  // Locals are read inside the entry (the section reader narrowed to it, to save an allocation per body),
+  // so a run that overflows it is "unexpected end of section or function".
+  const sectionEnd = r.end;
+  r.end = end;
   const locals: { count: number; type: ValType }[] = [];
   let localCount = 0;
-  for (let n = len(b); n > 0; n--) {
-    const count = b.u32();
-    const type = b.valtype();
+  for (let n = len(r); n > 0; n--) {
+    const count = r.u32();
+    const type = r.valtype();
     localCount += count;
     locals.push({ count, type });
   }
   // Counts are u32 each; only their sum can pass 2^32 - 1 (the interpreter sums in 64 bits).
   if (localCount > 0xffffffff) r.fail('too many locals', bodyStart, 'too-many-locals');
+  const start = r.pos;
+  r.end = sectionEnd;
   r.pos = end;
-  return { locals, localCount, start: b.pos, end, at };
+  return { locals, localCount, start, end, at };
 }
 
 /**
@@ -253,7 +257,6 @@ export function decodeModule(bytes: Uint8Array): Module {
   let namesSeen = false;
   let funcSectionAt = -1;
   let codeSectionAt = -1;
-  let codeSectionEnd = -1;
 
   while (!top.eof()) {
     const idAt = top.pos;
@@ -326,8 +329,9 @@ export function decodeModule(bytes: Uint8Array): Module {
         break;
       case Sec.Code:
         codeSectionAt = start;
-        codeSectionEnd = end;
         for (let n = len(r); n > 0; n--) m.codes.push(code(r));
+        // Here, not at the end: the interpreter meets a missing `end` while reading this section.
+        if (r.pos === end) checkBodyEnds(bytes, m.codes, end);
         break;
       case Sec.Data:
         for (let n = len(r); n > 0; n--) m.datas.push(data(r));
@@ -347,7 +351,6 @@ export function decodeModule(bytes: Uint8Array): Module {
   if (m.dataCount >= 0 && m.dataCount !== m.datas.length) {
     top.fail('data count and data section have inconsistent lengths', bytes.length, 'data-count-mismatch');
   }
-  checkBodyEnds(bytes, m.codes, codeSectionEnd);
   return m;
 }
 

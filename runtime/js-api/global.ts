@@ -6,16 +6,11 @@ import type { GlobalCell, GlobalType, ValType } from '../abi.js';
 import { RI } from '../ret.js';
 import { makeCell } from '../global.js';
 import { defaultValue, toJS, toWasm } from './func.js';
-import { dictionary, tag, valueType } from './idl.js';
+import { Adopt, dictionary, tag, valueType } from './idl.js';
 
 export interface GlobalDescriptor {
   value: 'i32' | 'i64' | 'f32' | 'f64' | 'anyfunc' | 'funcref' | 'externref';
   mutable?: boolean;
-}
-
-/** Marks a construction that adopts an existing cell instead of reading a descriptor. */
-class Adopt {
-  constructor(readonly cell: GlobalCell) {}
 }
 
 const objects = new WeakMap<GlobalCell, Global>();
@@ -44,7 +39,7 @@ export class Global {
 
   constructor(descriptor: GlobalDescriptor, v?: unknown) {
     if (descriptor instanceof Adopt) {
-      this.#cell = descriptor.cell;
+      this.#cell = (descriptor as Adopt<GlobalCell>).inner;
       return;
     }
     const what = 'WebAssembly.Global()';

@@ -57,3 +57,11 @@ export function refType(v: unknown, what: string): RefType {
 export function tag(cls: { prototype: object }, name: string): void {
   Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: name, configurable: true });
 }
+
+/**
+ * Passed to a JS API constructor instead of a descriptor to wrap an existing runtime object (a memory, table
+ * or global cell that generated code created). Module-private to the runtime, so user code cannot forge it.
+ */
+export class Adopt<T> {
+  constructor(readonly inner: T) {}
+}

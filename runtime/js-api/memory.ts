@@ -4,17 +4,12 @@
 
 import { MAX_PAGES } from '../abi.js';
 import { MemoryInstance } from '../memory.js';
-import { dictionary, enforceU32, optionalU32, requiredU32, tag } from './idl.js';
+import { Adopt, dictionary, enforceU32, optionalU32, requiredU32, tag } from './idl.js';
 
 export interface MemoryDescriptor {
   initial: number;
   maximum?: number;
   shared?: boolean;
-}
-
-/** Marks a construction that adopts an existing instance instead of reading a descriptor. */
-class Adopt {
-  constructor(readonly inst: MemoryInstance) {}
 }
 
 const objects = new WeakMap<MemoryInstance, Memory>();
@@ -30,7 +25,7 @@ export class Memory {
 
   constructor(descriptor: MemoryDescriptor) {
     if (descriptor instanceof Adopt) {
-      this.#inst = descriptor.inst;
+      this.#inst = (descriptor as Adopt<MemoryInstance>).inner;
       return;
     }
     const what = 'WebAssembly.Memory()';

@@ -5,17 +5,12 @@
 import { MAX_TABLE_SIZE, type RefType } from '../abi.js';
 import { TableInstance } from '../table.js';
 import { defaultValue, toJS, toWasm } from './func.js';
-import { dictionary, enforceU32, optionalU32, refType, requiredU32, tag } from './idl.js';
+import { Adopt, dictionary, enforceU32, optionalU32, refType, requiredU32, tag } from './idl.js';
 
 export interface TableDescriptor {
   element: 'anyfunc' | 'funcref' | 'externref';
   initial: number;
   maximum?: number;
-}
-
-/** Marks a construction that adopts an existing instance instead of reading a descriptor. */
-class Adopt {
-  constructor(readonly inst: TableInstance) {}
 }
 
 const objects = new WeakMap<TableInstance, Table>();
@@ -38,7 +33,7 @@ export class Table {
 
   constructor(descriptor: TableDescriptor, value?: unknown) {
     if (descriptor instanceof Adopt) {
-      this.#inst = descriptor.inst;
+      this.#inst = (descriptor as Adopt<TableInstance>).inner;
       return;
     }
     const what = 'WebAssembly.Table()';

@@ -11,8 +11,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 
-/** The standard WebAssembly namespace: the engine under test provides the same shape. */
-export type WasmApi = typeof WebAssembly;
+type Ctor<T> = new (...args: any[]) => T;
+
+/** The parts of the standard WebAssembly namespace the runner uses; the engine under test has them all. */
+export interface WasmApi {
+  readonly Module: Ctor<object>;
+  readonly Instance: Ctor<Instance>;
+  readonly Memory: Ctor<object>;
+  readonly Table: Ctor<object>;
+  readonly Global: Ctor<{ readonly value: unknown }>;
+  readonly CompileError: Ctor<Error>;
+  readonly LinkError: Ctor<Error>;
+  readonly RuntimeError: Ctor<Error>;
+}
+
+interface Instance {
+  readonly exports: Readonly<Record<string, unknown>>;
+}
 
 export type EngineName = 'wajit' | 'native';
 
@@ -24,9 +39,9 @@ export interface Engine {
 /** Loads the engine named by `WAJIT_SPEC_ENGINE` (default wajit). Rejects if wajit's API cannot be loaded. */
 export async function loadEngine(name: string | undefined): Promise<Engine> {
   const which = name === undefined || name === '' ? 'wajit' : name;
-  if (which === 'native') return { name: 'native', api: globalThis.WebAssembly };
+  if (which === 'native') return { name: 'native', api: (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly };
   if (which !== 'wajit') throw new Error(`WAJIT_SPEC_ENGINE must be 'wajit' or 'native', not '${which}'`);
-  const mod = (await import('../../src/index.js')) as { WebAssembly?: WasmApi };
+  const mod = (await import('../../src/index.js')) as unknown as { WebAssembly?: WasmApi };
   if (mod.WebAssembly === undefined) throw new Error("src/index.ts does not export 'WebAssembly'");
   return { name: 'wajit', api: mod.WebAssembly };
 }
@@ -96,6 +111,9 @@ export interface RunOptions {
   /** Time budget of the whole file: commands left when it is spent fail without running. */
   readonly fileBudgetMs?: number;
 }
+
+/** What running a command found, before line and type are added. */
+type Outcome = Omit<CommandResult, 'line' | 'type'>;
 
 /** Failure of one command: thrown inside the runner, caught per command. */
 class Fail extends Error {}
@@ -249,13 +267,28 @@ function mismatch(expected: SpecValue, actual: unknown, refs: HostRefs): string 
   }
 }
 
+/**
+ * A new array that holds numbers boxed. Optimized V8 code silences a signalling NaN (sets its quiet bit) when
+ * it stores a double into an array of unboxed doubles, so the NaN bit patterns of arguments and results must
+ * never live in one: an array that once held an object keeps the generic elements kind for good.
+ */
+function boxedArray(): unknown[] {
+  const a: unknown[] = [boxedArray];
+  a.pop();
+  return a;
+}
+
 /** The results of a call as a list: none, one value, or an Array for multiple values (JS API). */
 function resultList(r: unknown, count: number): unknown[] {
+  const list = boxedArray();
   if (count === 0) {
     if (r !== undefined) throw new Fail(`expected no result, got ${show(r, '')}`);
-    return [];
+    return list;
   }
-  if (count === 1) return [r];
+  if (count === 1) {
+    list.push(r);
+    return list;
+  }
   if (!Array.isArray(r)) throw new Fail(`expected an Array of ${count} results, got ${show(r, '')}`);
   if (r.length !== count) throw new Fail(`expected ${count} results, got ${r.length}`);
   return r;
@@ -280,8 +313,6 @@ function makeSpectest(api: WasmApi): Record<string, unknown> {
 
 // ---------------------------------------------------------------------------------------------------------
 // One file's run: the registry of named and registered modules, and the command interpreter.
-
-type Instance = WebAssembly.Instance;
 
 class ScriptRun {
   private readonly api: WasmApi;
@@ -310,7 +341,7 @@ class ScriptRun {
     }
   }
 
-  private execute(cmd: SpecCommand): Omit<CommandResult, 'line' | 'type'> {
+  private execute(cmd: SpecCommand): Outcome {
     switch (cmd.type) {
       case 'module': return this.module(cmd);
       case 'register': return this.register(cmd);
@@ -334,7 +365,7 @@ class ScriptRun {
     return readFileSync(join(this.dir, cmd.filename));
   }
 
-  private compile(cmd: SpecCommand): WebAssembly.Module {
+  private compile(cmd: SpecCommand): object {
     const bytes = this.bytes(cmd);
     try {
       return guarded(() => new this.api.Module(bytes), this.timeoutMs);
@@ -343,11 +374,11 @@ class ScriptRun {
     }
   }
 
-  private instantiate(mod: WebAssembly.Module): Instance {
-    return guarded(() => new this.api.Instance(mod, this.imports as WebAssembly.Imports), this.timeoutMs);
+  private instantiate(mod: object): Instance {
+    return guarded(() => new this.api.Instance(mod, this.imports), this.timeoutMs);
   }
 
-  private module(cmd: SpecCommand): Omit<CommandResult, 'line' | 'type'> {
+  private module(cmd: SpecCommand): Outcome {
     // Until this module is up, later commands must not run against an older one.
     this.current = undefined;
     this.currentFailed = true;
@@ -377,7 +408,7 @@ class ScriptRun {
     return inst;
   }
 
-  private register(cmd: SpecCommand): Omit<CommandResult, 'line' | 'type'> {
+  private register(cmd: SpecCommand): Outcome {
     if (cmd.as === undefined) throw new Fail('register without "as"');
     this.imports[cmd.as] = this.instance(cmd.name).exports;
     return { status: 'passed' };
@@ -386,18 +417,19 @@ class ScriptRun {
   /** Invokes a function or reads a global; returns what the JS API returns. */
   private perform(action: SpecAction | undefined): unknown {
     if (action === undefined) throw new Fail('command has no action');
-    const exports = this.instance(action.module).exports as Record<string, unknown>;
+    const exports = this.instance(action.module).exports;
     const target = exports[action.field];
     if (action.type === 'get') {
       if (!(target instanceof this.api.Global)) throw new Fail(`export '${action.field}' is not a Global`);
-      return guarded(() => target.value as unknown, this.timeoutMs);
+      return guarded(() => target.value, this.timeoutMs);
     }
     if (typeof target !== 'function') throw new Fail(`export '${action.field}' is not a function`);
-    const args = (action.args ?? []).map((a) => toJs(a, this.refs));
+    const args = boxedArray();
+    for (const a of action.args ?? []) args.push(toJs(a, this.refs));
     return guarded(() => (target as (...a: unknown[]) => unknown)(...args), this.timeoutMs);
   }
 
-  private assertReturn(cmd: SpecCommand): Omit<CommandResult, 'line' | 'type'> {
+  private assertReturn(cmd: SpecCommand): Outcome {
     const r = this.perform(cmd.action);
     if (cmd.either !== undefined) {
       const [got] = resultList(r, 1);
@@ -414,7 +446,7 @@ class ScriptRun {
   }
 
   /** assert_trap, assert_exhaustion, assert_uninstantiable: `act` must throw the engine's RuntimeError. */
-  private assertTraps(cmd: SpecCommand, act: () => unknown): Omit<CommandResult, 'line' | 'type'> {
+  private assertTraps(cmd: SpecCommand, act: () => unknown): Outcome {
     try {
       act();
     } catch (e) {
@@ -432,7 +464,7 @@ class ScriptRun {
     return { status: 'failed', reason: `expected a trap (${cmd.text}), but it returned` };
   }
 
-  private assertNotCompiled(cmd: SpecCommand): Omit<CommandResult, 'line' | 'type'> {
+  private assertNotCompiled(cmd: SpecCommand): Outcome {
     if (cmd.module_type === 'text') return { status: 'skipped', reason: 'text module' };
     const bytes = this.bytes(cmd);
     try {
@@ -445,7 +477,7 @@ class ScriptRun {
     return { status: 'failed', reason: `compiled, expected a CompileError (${cmd.text})` };
   }
 
-  private assertUnlinkable(cmd: SpecCommand): Omit<CommandResult, 'line' | 'type'> {
+  private assertUnlinkable(cmd: SpecCommand): Outcome {
     const mod = this.compile(cmd);
     try {
       this.instantiate(mod);

@@ -75,9 +75,12 @@ function compare(result: FileResult): { unexpected: CommandResult[]; stale: Expe
   };
 }
 
-/** The list rewritten from this run: files that ran get their current failures, others keep theirs. */
-function rewrittenList(results: Map<string, FileResult>): ExpectedFailure[] {
-  const kept = expected.filter((e) => !results.has(e.file));
+/**
+ * The list rewritten from this run: files that ran get their current failures, other files of the suite
+ * keep theirs, entries naming files the suite no longer has go.
+ */
+function rewrittenList(results: Map<string, FileResult>, suiteFiles: readonly string[]): ExpectedFailure[] {
+  const kept = expected.filter((e) => !results.has(e.file) && suiteFiles.includes(e.file));
   const fresh: ExpectedFailure[] = [];
   for (const [file, result] of results) {
     const entries = entriesOf(file);
@@ -168,11 +171,14 @@ describe(`spec core (${engineName})`, () => {
     const lines = [formatTotals('core', totals)];
     if (engineName === 'wajit') {
       lines.push(`trap messages lacking the spec text (soft, not failures): ${totals.trapTextMismatches}`);
+      const examples = [...results.values()].flatMap((r) =>
+        r.commands.filter((c) => c.trapTextMatched === false).map((c) => `  ${r.file}:${c.line} ${c.reason ?? ''}`));
+      lines.push(...examples.slice(0, 10));
     }
     const slowest = [...results.values()].sort((a, b) => b.ms - a.ms).slice(0, 3);
     lines.push(`slowest files: ${slowest.map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
     if (writeFailures) {
-      const list = rewrittenList(results);
+      const list = rewrittenList(results, files);
       writeFileSync(listPath, formatList(list));
       lines.push(`wrote ${list.length} entries to ${listPath.slice(root.length + 1)}`);
     }

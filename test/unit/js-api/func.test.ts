@@ -176,3 +176,17 @@ describe('hostAdapter', () => {
     expect(f(-(2n ** 40n), 0.1, 3.9)).toEqual([-(2n ** 41n), Math.fround(0.1) + 3]);
   });
 });
+
+describe('v128 at the boundary', () => {
+  it('calls in either direction throw TypeError before anything runs', () => {
+    let ran = false;
+    const f = exportFunction(raw(() => { ran = true; }, [], ['v128']));
+    expect(thrown(() => f())).toBe('TypeError');
+    const a = hostAdapter(() => { ran = true; }, ft(['v128'], []), 0);
+    let caught: unknown;
+    try { a(0); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(TypeError);
+    expect(translateError(caught)).toBe(caught);
+    expect(ran).toBe(false);
+  });
+});

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { Global, globalCell, globalObject } from '../../../runtime/js-api/global.js';
 import { exportFunction } from '../../../runtime/js-api/func.js';
 import { makeCell } from '../../../runtime/global.js';
-import { raw, thrown } from './helpers.js';
+import { NativeWasm, raw, thrown } from './helpers.js';
 
-const Native = globalThis.WebAssembly.Global;
+const Native = NativeWasm.Global;
 
 describe('Global constructor', () => {
   const descriptors: [string, unknown][] = [

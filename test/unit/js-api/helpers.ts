@@ -4,6 +4,9 @@
 import type { FuncType, RawFunc, ValType } from '../../../runtime/abi.js';
 import { typeId } from '../../../runtime/types.js';
 
+/** Node's own WebAssembly namespace, the reference to compare with (the project's lib has no DOM types). */
+export const NativeWasm = (globalThis as unknown as { WebAssembly: any }).WebAssembly;
+
 /** 'ok', or the constructor name of what `f` threw (TypeError, RangeError, LinkError, ...). */
 export function thrown(f: () => unknown): string {
   try {

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { Memory, memoryInstance, memoryObject } from '../../../runtime/js-api/memory.js';
 import { MemoryInstance } from '../../../runtime/memory.js';
 import { PAGE_SIZE } from '../../../runtime/abi.js';
-import { thrown } from './helpers.js';
+import { NativeWasm, thrown } from './helpers.js';
 
-const Native = globalThis.WebAssembly.Memory;
+const Native = NativeWasm.Memory;
 
 describe('Memory constructor', () => {
   const descriptors: [string, unknown][] = [

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { Table, tableInstance, tableObject } from '../../../runtime/js-api/table.js';
 import { exportFunction } from '../../../runtime/js-api/func.js';
 import { TableInstance } from '../../../runtime/table.js';
-import { raw, thrown } from './helpers.js';
+import { NativeWasm, raw, thrown } from './helpers.js';
 
-const Native = globalThis.WebAssembly.Table;
+const Native = NativeWasm.Table;
 
 describe('Table constructor', () => {
   const descriptors: [string, unknown][] = [

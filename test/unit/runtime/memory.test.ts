@@ -87,7 +87,7 @@ describe('bulk memory operators', () => {
     (func (export "init") (param i32 i32 i32) (memory.init $seg (local.get 0) (local.get 1) (local.get 2)))
     (func (export "drop") (data.drop $seg))
   )`);
-  const refMem = () => new Uint8Array((ref.mem as WebAssembly.Memory).buffer);
+  const refMem = () => new Uint8Array((ref.mem as { buffer: ArrayBuffer }).buffer);
 
   const r = rng(20);
   const near = [0, 1, 2, 7, 36, 37, 38, PAGE - 1, PAGE, PAGE + 1, PAGE - 37, PAGE - 36, 100, 1000, ...INT32_EDGES];

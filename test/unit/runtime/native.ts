@@ -5,14 +5,22 @@ import wabtInit from 'wabt';
 
 const wabt = await wabtInit();
 
+// The project's TypeScript libs (ES2022, no DOM) do not declare WebAssembly; these tests need only this much.
+interface NativeWasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, any> };
+  RuntimeError: new (message?: string) => Error;
+}
+export const WA = (globalThis as unknown as { WebAssembly: NativeWasm }).WebAssembly;
+
 /** Assemble `wat` and instantiate it natively; returns the exports. */
-export function native(wat: string, imports: WebAssembly.Imports = {}): Record<string, any> {
+export function native(wat: string, imports: object = {}): Record<string, any> {
   const mod = wabt.parseWat('test.wat', wat, { bulk_memory: true, reference_types: true, sat_float_to_int: true });
   try {
     mod.resolveNames();
     mod.validate();
     const { buffer } = mod.toBinary({});
-    return new WebAssembly.Instance(new WebAssembly.Module(buffer), imports).exports as Record<string, any>;
+    return new WA.Instance(new WA.Module(buffer), imports).exports;
   } finally {
     mod.destroy();
   }
@@ -23,7 +31,7 @@ export function outcome<T>(f: () => T): T | 'trap' {
   try {
     return f();
   } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) return 'trap';
+    if (e instanceof WA.RuntimeError) return 'trap';
     throw e;
   }
 }
@@ -34,7 +42,7 @@ export function trapMessage(f: () => unknown): string | undefined {
     f();
     return undefined;
   } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) return e.message;
+    if (e instanceof WA.RuntimeError) return e.message;
     throw e;
   }
 }
