@@ -2,7 +2,8 @@
 //   (a) replace-and-copy: a fixed-length ArrayBuffer replaced by a larger copy on grow (old one detached),
 //       generated code's `dv` local refreshed through an onGrow callback (what runtime/memory.ts does);
 //   (b) a resizable ArrayBuffer (`new ArrayBuffer(n, { maxByteLength })`) grown in place, with one
-//       length-tracking DataView created once.
+//       length-tracking DataView created once;
+//   (c) for reference, the same resizable buffer with a fixed-length DataView recreated on each grow.
 // Each (strategy, scenario) runs in a fresh child process so JIT feedback does not leak between them.
 // Usage: node bench/memory-grow.mjs            (prints a table; the answers are checked to agree)
 
@@ -59,6 +60,24 @@ class ResizableMemory {
   onGrow() {}
 }
 
+// ---- strategy (c): resizable ArrayBuffer grown in place, fixed-length DataView refreshed through onGrow
+class ResizableFixedViewMemory extends ResizableMemory {
+  constructor(pages, maxPages) {
+    super(pages, maxPages);
+    this.dv = new DataView(this.buffer, 0, this.buffer.byteLength);
+    this.listeners = [];
+  }
+  grow(delta) {
+    const old = super.grow(delta);
+    this.dv = new DataView(this.buffer, 0, this.buffer.byteLength);
+    for (const cb of this.listeners) cb();
+    return old;
+  }
+  onGrow(cb) {
+    this.listeners.push(cb);
+  }
+}
+
 // A "compiled module" in the shape generated code has: the DataView in a closure variable, refreshed on grow.
 // The kernel mixes i32 and f64 loads and stores, as a typical inner loop would.
 function instantiate(mem) {
@@ -84,25 +103,25 @@ const SCENARIOS = {
   'hot loop, no grow': (make) => {
     const inst = instantiate(make(16, MAX_PAGES));
     let s = 0;
-    for (let r = 0; r < 4000; r++) s = (s + inst.kernel(0, 16 * PAGE / 8 - 2)) | 0;
+    for (let r = 0; r < 400; r++) s = (s + inst.kernel(0, 16 * PAGE / 8 - 2)) | 0;
     return s;
   },
-  // Hot loop over the newest pages, growing by one page every 20 kernel calls, 1 -> 512 pages.
+  // Hot loop over the newest page, growing by one page every 20 kernel calls, 1 -> 256 pages.
   'hot loop + grow 1 page / 20 calls': (make) => {
     const inst = instantiate(make(1, MAX_PAGES));
     let s = 0, pages = 1;
-    for (let r = 0; pages < 512; r++) {
+    for (let r = 0; pages < 256; r++) {
       s = (s + inst.kernel((pages - 1) * PAGE, PAGE / 8 - 2)) | 0;
       if (r % 20 === 19) pages = inst.grow(1) + 1;
     }
     return s;
   },
-  // Allocator-like: grow by doubling-ish chunks (+25%), 1 -> 4096 pages, touching all memory after each grow.
-  'grow +25% to 256 MiB, sweep after each': (make) => {
+  // Allocator-like: grow in +25% steps, 1 -> 1024 pages (64 MiB), sweeping all memory after each grow.
+  'grow +25% to 64 MiB, sweep after each': (make) => {
     const inst = instantiate(make(1, MAX_PAGES));
     let s = 0, pages = 1;
-    while (pages < 4096) {
-      const delta = Math.min(4096 - pages, Math.max(1, pages >> 2));
+    while (pages < 1024) {
+      const delta = Math.min(1024 - pages, Math.max(1, pages >> 2));
       pages = inst.grow(delta) + delta;
       s = (s + inst.kernel(0, (pages * PAGE) / 8 - 2)) | 0;
     }
@@ -113,6 +132,7 @@ const SCENARIOS = {
 const STRATEGIES = {
   'a: replace-and-copy + onGrow': (p) => new CopyMemory(p),
   'b: resizable ArrayBuffer': (p, max) => new ResizableMemory(p, max),
+  'c: resizable + fixed-length views': (p, max) => new ResizableFixedViewMemory(p, max),
 };
 
 function runChild(strategy, scenario) {
@@ -136,6 +156,8 @@ if (process.argv[2] === '--child') {
 } else {
   const self = fileURLToPath(import.meta.url);
   console.log(`node ${process.version} (V8 ${process.versions.v8}); ms per run, median (min) of 5 in a fresh process`);
+  for (const k of Object.keys(STRATEGIES)) console.log(`  ${k}`);
+  console.log(`${''.padEnd(40)}${Object.keys(STRATEGIES).map((k) => k.split(':')[0].padStart(20)).join('')}`);
   for (const scenario of Object.keys(SCENARIOS)) {
     const answers = new Set();
     const cells = [];
@@ -143,9 +165,9 @@ if (process.argv[2] === '--child') {
       const out = execFileSync(process.execPath, [self, '--child', strategy, scenario], { encoding: 'utf8' });
       const { median, min, answer } = JSON.parse(out);
       answers.add(answer);
-      cells.push(`${strategy}: ${median.toFixed(1)} (${min.toFixed(1)})`);
+      cells.push(`${median.toFixed(1)} (${min.toFixed(1)})`.padStart(20));
     }
     if (answers.size !== 1) throw new Error(`strategies disagree on ${scenario}: ${[...answers]}`);
-    console.log(`${scenario.padEnd(40)} ${cells.join('   ')}`);
+    console.log(`${scenario.padEnd(40)}${cells.join('')}`);
   }
 }

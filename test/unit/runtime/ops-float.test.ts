@@ -230,12 +230,15 @@ describe('bit casts', () => {
     }
   });
 
-  it('f32 <-> i32 keeps non-NaNs and quiet NaN payloads; quiets signalling NaNs', () => {
+  it('f32 <-> i32 keeps non-NaNs and quiet NaN payloads; a signalling NaN keeps its payload, maybe quieted', () => {
     for (let i = 0; i < N; i++) {
       const b = r();
       const back = ops.i32_reinterpret_f32(ops.f32_reinterpret_i32(b));
       const sNaN = (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0 && (b & 0x400000) === 0;
-      expect(back, `bits ${b.toString(16)}`).toBe(sNaN ? b | 0x400000 : b);
+      // Whether V8 quiets depends on the tier: the float32 -> float64 widening quiets, but optimized code
+      // may fold a widening followed by a narrowing away (seen on Node 20 and 24).
+      if (sNaN) expect([b, b | 0x400000], `bits ${b.toString(16)}`).toContain(back);
+      else expect(back, `bits ${b.toString(16)}`).toBe(b);
     }
     expect(ops.i32_reinterpret_f32(ops.f32_from_bits(0x7fc12345))).toBe(0x7fc12345);
     expect(ops.i32_reinterpret_f32(ops.f32_from_bits(-0x3fffff))).toBe(-0x3fffff);
