@@ -143,6 +143,7 @@ export function fmax(a: number, b: number): number {
 }
 
 export function fnearest(x: number): number {
+  if (x !== x) return x + 0;
   // Math.round rounds ties up and keeps -0 for x in [-0.5, 0]; undo the tie when it lands on an odd number.
   // r - x is exact. For an f32 x the result is an f32 too (integers that big are all representable).
   const r = Math.round(x);
@@ -157,15 +158,63 @@ export function fcopysign(a: number, b: number): number {
   return F64[0]!;
 }
 
-/** The f32 with bit pattern `i`. A quiet NaN keeps its payload; a signalling one is quieted by the widening. */
+// f32 NaNs. Generated code holds an f32 in a double. Widening a float32 NaN in hardware sets its quiet bit,
+// so a signalling f32 NaN would not survive; instead wajit carries an f32 NaN as the double NaN with the same
+// sign and the payload shifted into the top of the double's mantissa, quiet bit included or not. For a quiet
+// NaN that is exactly what the hardware produces; a signalling one becomes a signalling double, which V8
+// keeps intact in locals, parameters, object fields and typed arrays. The helpers below convert at the edges
+// (bit casts, loads, stores); arithmetic quiets such a NaN as wasm requires.
+
+/** The f32 with bit pattern `i`, NaN payloads (signalling ones too) kept as described above. */
 export function f32_reinterpret_i32(i: number): number {
+  if ((i & 0x7f800000) === 0x7f800000 && (i & 0x7fffff) !== 0) {
+    I32[1] = (i & 0x80000000) | 0x7ff00000 | ((i & 0x7fffff) >>> 3);
+    I32[0] = (i & 7) << 29;
+    return F64[0]!;
+  }
   I32[0] = i;
   return F32[0]!;
 }
 
+/** The bit pattern of an f32 held in a double; the inverse of f32_reinterpret_i32. */
 export function i32_reinterpret_f32(x: number): number {
+  if (x !== x) {
+    F64[0] = x;
+    const hi = I32[1]!;
+    // A NaN with payload only below the float32 mantissa cannot come from f32 code; keep it a NaN anyway.
+    const p = (((hi & 0xfffff) << 3) | (I32[0]! >>> 29)) || 0x400000;
+    return (hi & 0x80000000) | 0x7f800000 | p;
+  }
   F32[0] = x;
   return I32[0]!;
+}
+
+/** f32.load: the DataView read, except that a NaN is rebuilt from its bits so its payload is kept. */
+export function f32_load(dv: DataView, ea: number): number {
+  const x = dv.getFloat32(ea, true);
+  return x === x ? x : f32_reinterpret_i32(dv.getInt32(ea, true));
+}
+
+/** f32.store: a NaN is written from its bits (a hardware narrowing would quiet a signalling one). */
+export function f32_store(dv: DataView, ea: number, x: number): void {
+  if (x === x) dv.setFloat32(ea, x, true);
+  else dv.setInt32(ea, i32_reinterpret_f32(x), true);
+}
+
+/** f64.promote_f32: the identity on doubles, but a NaN must come out quiet (`+ 0` sets the quiet bit). */
+export function f64_promote_f32(x: number): number {
+  return x === x ? x : x + 0;
+}
+
+// Math.ceil and friends return a NaN operand unchanged; wasm requires an arithmetic (quiet) NaN result.
+export function fceil(x: number): number {
+  return x === x ? Math.ceil(x) : x + 0;
+}
+export function ffloor(x: number): number {
+  return x === x ? Math.floor(x) : x + 0;
+}
+export function ftrunc(x: number): number {
+  return x === x ? Math.trunc(x) : x + 0;
 }
 
 /** The f64 with bit pattern (lo, hi); every NaN payload, signalling or quiet, survives. */

@@ -104,7 +104,7 @@ const UNARY: Record<string, (a: ES.Expression) => ES.Expression> = {
   'i32.trunc_sat_f32_u': (a) => J.call(I('i32_trunc_sat_u'), [a]), 'i32.trunc_sat_f64_u': (a) => J.call(I('i32_trunc_sat_u'), [a]),
   'f32.convert_i32_s': (a) => fround(a), 'f32.convert_i32_u': (a) => fround(u32(a)),
   'f64.convert_i32_s': (a) => a, 'f64.convert_i32_u': (a) => u32(a),
-  'f32.demote_f64': (a) => fround(a), 'f64.promote_f32': (a) => a,
+  'f32.demote_f64': (a) => fround(a), 'f64.promote_f32': (a) => J.call(I('f64_promote_f32'), [a]),
   'i32.reinterpret_f32': (a) => J.call(I('i32_reinterpret_f32'), [a]),
   'f32.reinterpret_i32': (a) => J.call(I('f32_reinterpret_i32'), [a]),
 };
@@ -116,7 +116,7 @@ const I64_CMP_HELPER = new Set(['i64.lt_s', 'i64.lt_u', 'i64.gt_s', 'i64.gt_u', 
 
 /** Loads: DataView getter and whether the value is little-endian multi-byte. */
 const LOADS: Record<string, [string, boolean]> = {
-  'i32.load': ['getInt32', true], 'f32.load': ['getFloat32', true], 'f64.load': ['getFloat64', true],
+  'i32.load': ['getInt32', true], 'f64.load': ['getFloat64', true],
   'i32.load8_s': ['getInt8', false], 'i32.load8_u': ['getUint8', false],
   'i32.load16_s': ['getInt16', true], 'i32.load16_u': ['getUint16', true],
   'i64.load8_s': ['getInt8', false], 'i64.load8_u': ['getUint8', false],
@@ -124,7 +124,7 @@ const LOADS: Record<string, [string, boolean]> = {
   'i64.load32_s': ['getInt32', true], 'i64.load32_u': ['getInt32', true],
 };
 const STORES: Record<string, [string, boolean]> = {
-  'i32.store': ['setInt32', true], 'f32.store': ['setFloat32', true], 'f64.store': ['setFloat64', true],
+  'i32.store': ['setInt32', true], 'f64.store': ['setFloat64', true],
   'i32.store8': ['setInt8', false], 'i32.store16': ['setInt16', true],
   'i64.store8': ['setInt8', false], 'i64.store16': ['setInt16', true], 'i64.store32': ['setInt32', true],
 };
@@ -291,6 +291,11 @@ export class FuncGen {
       // High word first: if it is in bounds, so is the low word, so a trapping store writes nothing.
       this.emit(J.exprStmt(J.call(J.member(dv, 'setInt32'), [J.bin('+', a, lit(4)), p.hi, J.bool(true)])));
       this.emit(J.exprStmt(J.call(J.member(dv, 'setInt32'), [a, p.lo, J.bool(true)])));
+      return;
+    }
+    if (s.op === 'f32.store') {
+      // Through a helper: a NaN's payload must be written from its bits (see runtime/ops.ts).
+      this.emit(J.exprStmt(J.call(I('f32_store'), [dv, ea, value as ES.Expression])));
       return;
     }
     const [method, le] = STORES[s.op];
@@ -492,6 +497,7 @@ export class FuncGen {
       }
       case 'load': {
         const ea = this.ea(this.expr(e.addr), e.offset);
+        if (e.op === 'f32.load') return J.call(I('f32_load'), [I('dv'), ea]);
         const [method, le] = LOADS[e.op];
         return J.call(J.member(I('dv'), method), le ? [ea, J.bool(true)] : [ea]);
       }

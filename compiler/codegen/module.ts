@@ -18,7 +18,7 @@ const HELPERS = [
   'i32_div_s', 'i32_div_u', 'i32_rem_s', 'i32_rem_u', 'i32_ctz', 'i32_popcnt', 'i32_rotl', 'i32_rotr',
   'i32_trunc_s', 'i32_trunc_u', 'i32_trunc_sat_s', 'i32_trunc_sat_u',
   'i64_trunc_s', 'i64_trunc_u', 'i64_trunc_sat_s', 'i64_trunc_sat_u',
-  'fmin', 'fmax', 'fnearest', 'fcopysign', 'f32_reinterpret_i32', 'i32_reinterpret_f32',
+  'fmin', 'fmax', 'fnearest', 'fcopysign', 'fceil', 'ffloor', 'ftrunc', 'f64_promote_f32', 'f32_load', 'f32_store', 'f32_reinterpret_i32', 'i32_reinterpret_f32',
   'f64_reinterpret_i64', 'i64_reinterpret_f64', 'f32_from_bits', 'f64_from_bits',
   'i64_add', 'i64_sub', 'i64_mul', 'i64_div_s', 'i64_div_u', 'i64_rem_s', 'i64_rem_u',
   'i64_shl', 'i64_shr_s', 'i64_shr_u', 'i64_rotl', 'i64_rotr', 'i64_clz', 'i64_ctz', 'i64_popcnt',
@@ -29,7 +29,7 @@ const HELPERS = [
 ];
 const MATH: [string, string][] = [
   ['fround', 'fround'], ['imul', 'imul'], ['clz32', 'clz32'], ['fabs', 'abs'], ['fsqrt', 'sqrt'],
-  ['fceil', 'ceil'], ['ffloor', 'floor'], ['ftrunc', 'trunc'],
+
 ];
 
 export interface GenerateOptions {
