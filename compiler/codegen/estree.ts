@@ -7,21 +7,27 @@ import type * as ES from 'estree';
 
 export type { ES };
 
-let currentAt = -1;
+let tracking = false;
+let currentLoc: ES.SourceLocation | null = null;
+
+/** Turns source positions on or off (they cost an object per instruction; only source maps need them). */
+export function trackPositions(on: boolean): void {
+  tracking = on;
+  currentLoc = null;
+}
 
 /** Sets the byte offset that nodes built from now on carry as their source position (-1: none). */
 export function setPos(at: number): void {
-  currentAt = at;
+  if (!tracking) return;
+  currentLoc = at >= 0 ? { start: { line: 1, column: at }, end: { line: 1, column: at } } : null;
 }
 
 function loc<T extends ES.Node>(n: T): T {
-  if (currentAt >= 0) {
-    (n as ES.Node).loc = { start: { line: 1, column: currentAt }, end: { line: 1, column: currentAt } };
-  }
+  if (currentLoc) (n as ES.Node).loc = currentLoc;
   return n;
 }
 
-export const id = (name: string): ES.Identifier => ({ type: 'Identifier', name });
+export const id = (name: string): ES.Identifier => loc({ type: 'Identifier', name });
 
 /** A number literal that prints exactly: negatives, -0, NaN and ±Infinity included. */
 export function num(v: number): ES.Expression {
@@ -29,7 +35,7 @@ export function num(v: number): ES.Expression {
   if (v === Infinity) return id('Infinity');
   if (v === -Infinity) return unary('-', id('Infinity'));
   if (v < 0 || Object.is(v, -0)) return unary('-', { type: 'Literal', value: -v });
-  return { type: 'Literal', value: v };
+  return loc({ type: 'Literal', value: v });
 }
 
 export const str = (s: string): ES.Literal => ({ type: 'Literal', value: s });
@@ -45,7 +51,7 @@ export const logical = (operator: ES.LogicalOperator, left: ES.Expression, right
 export const cond = (test: ES.Expression, consequent: ES.Expression, alternate: ES.Expression): ES.ConditionalExpression =>
   ({ type: 'ConditionalExpression', test, consequent, alternate });
 export const call = (callee: ES.Expression, args: ES.Expression[]): ES.CallExpression =>
-  ({ type: 'CallExpression', callee, arguments: args, optional: false });
+  loc({ type: 'CallExpression', callee, arguments: args, optional: false });
 export const member = (object: ES.Expression, property: string): ES.MemberExpression =>
   ({ type: 'MemberExpression', object, property: id(property), computed: false, optional: false });
 export const index = (object: ES.Expression, property: ES.Expression): ES.MemberExpression =>

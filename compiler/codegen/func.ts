@@ -192,11 +192,13 @@ export class FuncGen {
       case 'block': {
         if ((this.depths.get(s) ?? 0) > DEEP) return this.flatChain(s);
         const body = this.stmts(s.body);
+        J.setPos(s.at);
         this.emit(this.usedLabels.has(s.label) ? J.labeled(`L${s.label}`, J.block(body)) : J.block(body));
         return;
       }
       case 'loop': {
         const body = this.stmts(s.body);
+        J.setPos(s.at);
         if (!endsInJump(s.body)) body.push(J.brk(null));
         const loop = J.whileTrue(J.block(body));
         this.emit(J.labeled(`L${s.label}`, loop));
@@ -206,6 +208,7 @@ export class FuncGen {
         const test = this.cond(s.cond);
         const then = this.stmts(s.then);
         const els = s.else.length ? this.stmts(s.else) : null;
+        J.setPos(s.at);
         const node = J.ifStmt(test, J.block(then), els ? J.block(els) : null);
         this.emit(this.usedLabels.has(s.label) ? J.labeled(`L${s.label}`, node) : node);
         return;

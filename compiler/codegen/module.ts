@@ -50,6 +50,7 @@ export function generateModule(v: ValidatedModule, opts: GenerateOptions = {}): 
   const info = new ModuleInfo(v);
   const I = J.id;
   const L = J.num;
+  J.trackPositions(!!(opts.sourceMap && opts.filename));
   J.setPos(-1);
 
   // Functions first: generating them discovers the hoisted constants.
@@ -129,10 +130,13 @@ export function generateModule(v: ValidatedModule, opts: GenerateOptions = {}): 
   ];
   const program = J.program(body);
   if (opts.sourceMap && opts.filename) {
-    const map = new SourceMapGenerator({ file: opts.filename + '.js' });
-    setSource(program, opts.filename);
+    // astring names every mapping's source after the generator's `file`: give it the .wasm name, then
+    // set `file` to the generated code's name in the output.
+    const map = new SourceMapGenerator({ file: opts.filename });
     const code = print(program, { sourceMap: map } as Parameters<typeof print>[1]) as unknown as string;
-    return { code, map: map.toString() };
+    const json = map.toJSON();
+    json.file = opts.filename + '.js';
+    return { code, map: JSON.stringify(json) };
   }
   return { code: print(program) as string };
 }
@@ -164,17 +168,4 @@ function constPair(e: Expr, info: ModuleInfo): [ES.Expression, ES.Expression] {
     return [g.lo as ES.Expression, g.hi as ES.Expression];
   }
   throw new Error(`not an i64 constant expression: ${e.kind}`);
-}
-
-/** Adds the source file name to every position (the source map's `sources` entry). Iterative walk. */
-function setSource(root: ES.Node, source: string): void {
-  const todo: unknown[] = [root];
-  while (todo.length) {
-    const n = todo.pop();
-    if (!n || typeof n !== 'object') continue;
-    if (Array.isArray(n)) { for (const x of n) todo.push(x); continue; }
-    const node = n as Record<string, unknown> & { loc?: ES.SourceLocation | null };
-    if (node.loc) (node.loc as { source?: string }).source = source;
-    for (const k in node) if (k !== 'loc') todo.push(node[k]);
-  }
 }
