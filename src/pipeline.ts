@@ -8,6 +8,7 @@ import { describe } from '../compiler/emit/descriptor.js';
 import type { Module } from '../compiler/ir/module.js';
 import type { LinkRecord, LinkResult, ModuleDescriptor, ModuleFactory } from '../runtime/abi.js';
 import * as rt from '../runtime/index.js';
+import { CompileError } from '../runtime/errors.js';
 
 export interface CompiledModule {
   readonly module: Module;
@@ -21,9 +22,19 @@ export function compileModule(bytes: Uint8Array, opts: { filename?: string } = {
   const module = decodeModule(bytes);
   const validated = validateModule(module);
   const { code } = generateModule(validated, opts);
-  const factory = new Function('rt', code) as ModuleFactory;
+  const factory = evaluate(code);
   const link = factory(rt as unknown as Record<string, unknown>);
   return { module, descriptor: describe(module), link, code };
+}
+
+/** Evaluates generated code; the engine's own parser limits (e.g. nesting depth) become a CompileError. */
+function evaluate(code: string): ModuleFactory {
+  try {
+    return new Function('rt', code) as ModuleFactory;
+  } catch (e) {
+    if (e instanceof RangeError) throw new CompileError('generated JavaScript exceeds the engine\'s parser limits (nesting too deep)', 0, 'engine-limit');
+    throw e;
+  }
 }
 
 /** Decodes and validates only: what WebAssembly.validate needs. */

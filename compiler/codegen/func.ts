@@ -15,6 +15,7 @@ import type { ES } from './estree.js';
 import type { Expr, Stmt, FuncIR, BranchTarget } from '../ir/ir.js';
 import type { ValType } from '../ir/module.js';
 import type { ModuleInfo } from './module-info.js';
+import { CompileError } from '../../runtime/errors.js';
 
 type Pair = { lo: ES.Expression; hi: ES.Expression };
 type Val = ES.Expression | Pair;
@@ -144,6 +145,19 @@ export class FuncGen {
   constructor(private readonly info: ModuleInfo, private readonly f: FuncIR) {}
 
   generate(): ES.FunctionDeclaration {
+    try {
+      return this.generateBody();
+    } catch (e) {
+      // Control flow nested deeper than the generator's own stack allows (block chains are flattened, but
+      // e.g. thousands of nested ifs are not): a clear limit error instead of a stack overflow.
+      if (e instanceof RangeError) {
+        throw new CompileError('control flow nested too deeply to compile to JavaScript', this.f.at, 'nesting-too-deep');
+      }
+      throw e;
+    }
+  }
+
+  private generateBody(): ES.FunctionDeclaration {
     const f = this.f;
     collectLabels(f.body, this.usedLabels);
     this.depths = nestingDepths(f.body);
@@ -372,14 +386,16 @@ export class FuncGen {
       else slots.push({ kind: slotKind(t), e: v });
     });
     if (slots.length === 1) return [J.ret(slots[0].e)];
+    // Every value is computed before the return area is written: a later value may call a function that
+    // writes the same area.
     const out: ES.Statement[] = [];
-    // The first value may be an arbitrary expression evaluated before the others were: keep the order.
-    let first = slots[0].e;
-    if (!J.isAtom(first)) {
+    for (const slot of slots) {
+      if (J.isAtom(slot.e)) continue;
       const s = this.newScratch();
-      out.push(J.assignStmt(s, first));
-      first = s;
+      out.push(J.assignStmt(s, slot.e));
+      slot.e = s;
     }
+    const first = slots[0].e;
     const counters = { i: 0, f: 0, r: 0 };
     for (let k = 1; k < slots.length; k++) out.push(J.assignStmt(retSlot(slots[k].kind, counters), slots[k].e));
     out.push(J.ret(first));
