@@ -299,7 +299,12 @@ export class FuncGen {
   }
 
   private store(s: Extract<Stmt, { kind: 'store' }>): void {
-    const [addr, value] = this.list([s.addr, s.value]);
+    let [addr, value] = this.list([s.addr, s.value]);
+    // `dv.setX(a, v)` reads dv before a and v: if they can grow memory, evaluate them first.
+    if (mayGrow(s.addr) || mayGrow(s.value)) {
+      addr = this.atom(addr as ES.Expression);
+      value = isPair(value) ? value : this.atom(value);
+    }
     const ea = this.ea(addr as ES.Expression, s.offset);
     const dv = I('dv');
     if (s.op === 'i64.store') {
@@ -434,6 +439,13 @@ export class FuncGen {
     return I(`s${n}`);
   }
 
+  /** Assigns e to a fresh scratch variable and returns it. */
+  private copy(e: ES.Expression): ES.Identifier {
+    const s = this.newScratch();
+    this.emit(J.assignStmt(s, e));
+    return s;
+  }
+
   /** Returns e itself when it is an atom, otherwise a scratch variable assigned e (in a prelude statement). */
   private atom(e: ES.Expression): ES.Expression {
     if (J.isAtom(e)) return e;
@@ -455,7 +467,8 @@ export class FuncGen {
         const spills: ES.Statement[] = [];
         for (let j = 0; j < i; j++) {
           const v = vals[j];
-          if (isPair(v) || J.isAtom(v) || isPure(es[j])) continue;
+          // An identifier can still be a global, which the prelude's call may change: purity decides.
+          if (isPair(v) || isPure(es[j])) continue;
           const s = this.newScratch();
           spills.push(J.assignStmt(s, v));
           vals[j] = s;
@@ -515,7 +528,9 @@ export class FuncGen {
         return J.call(I(e.op.replace('.', '_')), [a, b]);
       }
       case 'load': {
-        const ea = this.ea(this.expr(e.addr), e.offset);
+        let addr = this.expr(e.addr);
+        if (mayGrow(e.addr)) addr = this.atom(addr); // evaluated before `dv` is read
+        const ea = this.ea(addr, e.offset);
         if (e.op === 'f32.load') return J.call(I('f32_load'), [I('dv'), ea]);
         const [method, le] = LOADS[e.op];
         return J.call(J.member(I('dv'), method), le ? [ea, J.bool(true)] : [ea]);
@@ -588,8 +603,9 @@ export class FuncGen {
       case 'local.get': return { lo: I(`l${e.index}`), hi: I(`l${e.index}h`) };
       case 'temp': return { lo: I(`t${e.id}`), hi: I(`t${e.id}h`) };
       case 'global.get': {
+        // Copied: a later operand's prelude may call a function that writes the global.
         const g = this.info.globalRef(e.index);
-        return { lo: this.atom(g.lo as ES.Expression), hi: this.atom(g.hi as ES.Expression) };
+        return { lo: this.copy(g.lo as ES.Expression), hi: this.copy(g.hi as ES.Expression) };
       }
       case 'unary': return this.i64Unary(e.op, e.arg);
       case 'binary': {
@@ -667,6 +683,26 @@ export class FuncGen {
 }
 
 // ---- helpers --------------------------------------------------------------------------------------------
+
+/** True when evaluating e may grow a memory (a call or memory.grow), which replaces the DataView. */
+function mayGrow(e: Expr): boolean {
+  const todo: Expr[] = [e];
+  while (todo.length) {
+    const x = todo.pop()!;
+    switch (x.kind) {
+      case 'call': case 'call_indirect': case 'memory.grow': return true;
+      case 'unary': todo.push(x.arg); break;
+      case 'binary': todo.push(x.left, x.right); break;
+      case 'load': todo.push(x.addr); break;
+      case 'select': todo.push(x.cond, x.ifTrue, x.ifFalse); break;
+      case 'ref.is_null': todo.push(x.arg); break;
+      case 'table.get': todo.push(x.index); break;
+      case 'table.grow': todo.push(x.init, x.delta); break;
+      default: break;
+    }
+  }
+  return false;
+}
 
 function isPair(v: Val): v is Pair {
   return (v as Pair).lo !== undefined && (v as ES.Node).type === undefined;

@@ -1,0 +1,28 @@
+;; Linking, module B: imports everything A exports, fills A's table with its own functions (same types as
+;; A's, declared in another order so the type indices differ, and one that differs by a result), writes A's
+;; memory with a data segment, calls A's functions with i64 arguments, and updates A's global.
+(module
+  (type $lf (func (param i64) (result f64)))
+  (type $ll (func (param i64) (result i64)))
+  (type $multi (func (param i32 i64) (result i64 i32)))
+  (type $ii (func (param i32) (result i32)))
+  (type $i_ (func (param i32)))
+  (import "a" "tab" (table 6 funcref))
+  (import "a" "mem" (memory 1))
+  (import "a" "g" (global $g (mut i64)))
+  (import "a" "add64" (func $add64 (param i64 i64) (result i64)))
+  (import "a" "call_ii" (func $a_call_ii (param i32 i32) (result i32)))
+  (func $twice (type $ii) (i32.shl (local.get 0) (i32.const 1)))
+  (func $neg64 (type $ll) (i64.sub (i64.const 0) (local.get 0)))
+  (func $wrong (type $lf) (f64.convert_i64_s (local.get 0)))
+  (func $pair (type $multi) (i64.mul (local.get 1) (i64.const 3)) (i32.add (local.get 0) (i32.const 1)))
+  (func $grow (type $i_) (drop (memory.grow (local.get 0))))
+  (elem (i32.const 1) func $twice $neg64 $wrong $pair $grow)
+  (data (i32.const 16) "\ef\be\ad\de")
+  (func (export "sum64") (param i64) (result i64) (call $add64 (local.get 0) (global.get $g)))
+  (func (export "bump") (param i64) (global.set $g (call $add64 (global.get $g) (local.get 0))))
+  (func (export "via_a") (param i32 i32) (result i32) (call $a_call_ii (local.get 0) (local.get 1)))
+  (func (export "b_call_ii") (param i32 i32) (result i32) (call_indirect (type $ii) (local.get 1) (local.get 0)))
+  (func (export "b_call_ll") (param i32 i64) (result i64) (call_indirect (type $ll) (local.get 1) (local.get 0)))
+  (func (export "size") (result i32) (memory.size))
+)
