@@ -9,6 +9,7 @@ export * from './table.js';
 export * from './types.js';
 export * from './global.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
+export * as wasi from './wasi/index.js';
 export { MAX_PAGES, MAX_TABLE_SIZE, PAGE_SIZE, Trap, TRAP_MESSAGES, slotCount } from './abi.js';
 export type {
   ExportDescriptor, ExternKind, FuncType, GlobalCell, GlobalType, ImportDescriptor, LinkRecord, LinkResult, Limits,

@@ -10,3 +10,4 @@ export {
 export type {
   BufferSource, ImportExportKind, ModuleExportDescriptor, ModuleImportDescriptor, WebAssemblyInstantiatedSource,
 } from './js-api.js';
+export { WASI } from '../runtime/wasi/index.js';
