@@ -5,10 +5,14 @@
 // layers: path.ts never builds a path that leaves the preopen, and every operation here refuses to follow
 // a symlink at the one name it acts on (lstat, O_NOFOLLOW, lutimes, rename/unlink/rmdir/link semantics), so
 // a symlink swapped in at that name after the resolver looked cannot redirect the operation outside.
-// What remains is a race this design cannot close: another HOST process replacing a directory in the
-// middle of a handle's path with a symlink between the resolver's check and the call. The guest itself
-// cannot do that (preview1 is single-threaded and every guest path goes through the resolver). Closing it
-// needs openat-style calls Node lacks; node:wasi, path-based too, documents that its sandbox is not secure.
+// A stored handle must never be trusted later as it is: the guest can rename a directory away and carry a
+// symlink into its place (by renaming a directory that holds one), after which the stored path would lead
+// wherever the link does. So the WASI layer re-walks a directory descriptor's location from the preopen,
+// without following symlinks, for every operation (wasi-fd.ts withDir, path.ts resolvePath). What remains is
+// a race no path-based design can close: another HOST process swapping a directory in the middle of a path
+// for a symlink between that walk and the call (the guest is single-threaded and cannot race itself).
+// Closing it needs openat-style calls Node lacks; node:wasi, path-based too, documents that its sandbox is
+// not secure.
 //
 // node:fs is fetched with process.getBuiltinModule, not a static import, so that runtime/wasi loads where
 // there is no Node (only this class needs it).

@@ -10,7 +10,8 @@
 // the subarray a backend needs, one host write per iovec, or one for all of them when they are small.
 
 import { ADVICE, E, FDFLAGS, FSTFLAGS, WHENCE } from './constants.js';
-import type { TimeSpec, Stat } from './fs.js';
+import type { DirHandle, TimeSpec, Stat } from './fs.js';
+import { openLocation } from './path.js';
 import { FsError } from './fs.js';
 import type { DirDesc, FdTable, FileDesc, Listing } from './fd-table.js';
 import { filetypeOf, need, release, rightsArg, RIGHT } from './fd-table.js';
@@ -148,9 +149,24 @@ export function fdImports(mem: GuestMemory, fds: FdTable) {
     throw new FsError(d.kind === 'dir' ? E.BADF : E.SPIPE);
   }
 
+  /**
+   * Operations on a directory descriptor itself go through a handle re-opened from the descriptor's
+   * location, walking from the preopen without following symlinks: the stored handle of a host directory
+   * is a path, and if the guest moved that directory and put a symlink in its place, the path would lead
+   * wherever the symlink does. A moved-away directory therefore reads as ENOTDIR/ENOENT, never as outside.
+   */
+  function withDir<T>(d: DirDesc, f: (h: DirHandle) => T): T {
+    const h = openLocation(d.loc);
+    try {
+      return f(h);
+    } finally {
+      if (h !== d.loc.root) d.loc.backend.closeDir(h);
+    }
+  }
+
   function listing(d: DirDesc, cookie: bigint): Listing {
     if (cookie !== 0n && d.listing !== null) return d.listing;
-    const entries = d.loc.backend.readdir(d.handle);
+    const entries = withDir(d, (h) => d.loc.backend.readdir(h));
     const l = { entries, names: entries.map((e) => encode(e.name)) };
     d.listing = l;
     return l;
@@ -362,7 +378,7 @@ export function fdImports(mem: GuestMemory, fds: FdTable) {
         buf >>>= 0;
         mem.check(buf, 64);
         if (d.kind === 'file') writeFilestat(mem, buf, d.backend.statFile(d.handle));
-        else if (d.kind === 'dir') writeFilestat(mem, buf, d.loc.backend.statDir(d.handle));
+        else if (d.kind === 'dir') writeFilestat(mem, buf, withDir(d, (h) => d.loc.backend.statDir(h)));
         else {
           // As wasmtime: a stream has no metadata beyond its type.
           mem.u8.fill(0, buf, buf + 64);
@@ -391,7 +407,7 @@ export function fdImports(mem: GuestMemory, fds: FdTable) {
         if (d.kind !== 'file' && d.kind !== 'dir') throw new FsError(E.BADF);
         need(d, RIGHT.FD_FILESTAT_SET_TIMES);
         if (d.kind === 'file') d.backend.setTimesFile(d.handle, a, m);
-        else d.loc.backend.setTimesDir(d.handle, a, m);
+        else withDir(d, (h) => d.loc.backend.setTimesDir(h, a, m));
         return E.SUCCESS;
       } catch (e) {
         return errnoOf(e);

@@ -41,6 +41,15 @@ function checkSymlinkTarget(target: string, depth: number): void {
   }
 }
 
+/**
+ * Moving or hard-linking a symlink gives its (relative) text a new starting point: check it from there as
+ * path_symlink checks a new link, so no operation can leave a link in the tree that leads out.
+ */
+function checkMovedSymlink(loc: DirLocation, from: Target, fromName: string, to: Target): void {
+  if (loc.backend.statAt(from.dir, fromName).filetype !== FILETYPE.SYMBOLIC_LINK) return;
+  checkSymlinkTarget(loc.backend.readlinkAt(from.dir, fromName), to.dirPath.length);
+}
+
 /** statAt, or null when the entry does not exist. */
 function statOrNull(t: Target, loc: DirLocation, name: string): Stat | null {
   try {
@@ -245,6 +254,7 @@ export function pathImports(mem: GuestMemory, fds: FdTable) {
           withTarget(resolve(dst, newPath, newLen, false), (to) => {
             if (from.name === null) throw new FsError(E.PERM); // a directory cannot be hard-linked
             if (to.name === null) throw new FsError(E.EXIST);
+            checkMovedSymlink(src.loc, from, from.name, to);
             src.loc.backend.linkAt(from.dir, from.name, to.dir, to.name);
           }));
         return E.SUCCESS;
@@ -300,6 +310,7 @@ export function pathImports(mem: GuestMemory, fds: FdTable) {
         withTarget(resolve(src, oldPath, oldLen, false), (from) =>
           withTarget(resolve(dst, newPath, newLen, false), (to) => {
             if (from.name === null || to.name === null) throw new FsError(E.BUSY);
+            checkMovedSymlink(src.loc, from, from.name, to);
             src.loc.backend.renameAt(from.dir, from.name, to.dir, to.name);
           }));
         return E.SUCCESS;
