@@ -30,9 +30,18 @@ export function markHost(e: unknown): void {
 export function translateError(e: unknown): unknown {
   if (!(e instanceof RangeError) || hostErrors.has(e)) return e;
   const m = e.message;
-  if (m.includes('call stack size')) return new RuntimeError(TRAP_MESSAGES[Trap.CallStackExhausted]!);
+  if (m.includes('call stack size')) return retrap(Trap.CallStackExhausted, e);
   // V8 words every DataView range failure this way; "outside the bounds" also covers the typed array
   // variants ("Start offset ... is outside the bounds of the buffer") should a helper ever use one.
-  if (m.includes('outside the bounds')) return new RuntimeError(TRAP_MESSAGES[Trap.MemoryOutOfBounds]!);
+  if (m.includes('outside the bounds')) return retrap(Trap.MemoryOutOfBounds, e);
   return e;
+}
+
+/** The trap an engine error stands for, keeping the engine's stack (where in the wasm code it happened). */
+function retrap(code: Trap, e: RangeError): RuntimeError {
+  const err = new RuntimeError(TRAP_MESSAGES[code]!);
+  const frames = typeof e.stack === 'string' ? e.stack.slice(e.stack.indexOf('\n') + 1) : '';
+  if (frames) err.stack = `${err.name}: ${err.message}\n${frames}`;
+  Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+  return err;
 }
