@@ -175,7 +175,7 @@ describe('bad input: validate and compile never misbehave', () => {
     logStats('seeds', stats, findings);
     expect(stats.valid).toBeGreaterThanOrEqual(own.length);
     expect(findings.length, report(findings)).toBe(0);
-  });
+  }, 180_000); // every spec binary through decode, validate, codegen and instantiation: slow on a loaded machine
 
   it(`${MUTATIONS} seeded mutations of the seed modules`, () => {
     const r = new Rng(0xbad1 + SEED);
