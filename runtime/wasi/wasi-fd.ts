@@ -10,7 +10,7 @@
 // the subarray a backend needs, one host write per iovec, or one for all of them when they are small.
 
 import { ADVICE, E, FDFLAGS, FSTFLAGS, WHENCE } from './constants.js';
-import type { DirHandle, TimeSpec, Stat } from './fs.js';
+import type { Backend, DirHandle, FileHandle, TimeSpec, Stat } from './fs.js';
 import { openLocation } from './path.js';
 import { FsError } from './fs.js';
 import type { DirDesc, FdTable, FileDesc, Listing } from './fd-table.js';
@@ -18,6 +18,11 @@ import { filetypeOf, need, release, rightsArg, RIGHT } from './fd-table.js';
 import type { OutputStream } from './stdio.js';
 import type { GuestMemory } from './wasi-memory.js';
 import { checkFlags, encode, errnoOf, u64, s64 } from './wasi-memory.js';
+
+/** One transfer between guest memory and a file. */
+type FileIo = (b: Backend, h: FileHandle, buf: Uint8Array, pos: bigint) => number;
+const READ: FileIo = (b, h, buf, pos) => b.read(h, buf, pos);
+const WRITE: FileIo = (b, h, buf, pos) => b.write(h, buf, pos);
 
 const MAX_U64 = (1n << 64n) - 1n;
 const ALL_FDFLAGS = FDFLAGS.APPEND | FDFLAGS.DSYNC | FDFLAGS.NONBLOCK | FDFLAGS.RSYNC | FDFLAGS.SYNC;
@@ -93,46 +98,32 @@ export function fdImports(mem: GuestMemory, fds: FdTable) {
     return done;
   }
 
-  /** Writes the iovecs to a file at `pos`; returns the count (short when the backend wrote less). */
-  function writeFile(d: FileDesc, iovs: number, n: number, pos: bigint): number {
+  /**
+   * Moves data between the iovecs and a file at `pos` (read or write); returns the count, short when the
+   * backend moved less than asked (end of file, full disk). An error after some data moved reports that part,
+   * as readv/writev do.
+   */
+  function fileIo(d: FileDesc, iovs: number, n: number, pos: bigint, io: FileIo): number {
     const dv = mem.dv;
     let done = 0;
     for (let i = 0; i < n; i++) {
       const p = dv.getUint32(iovs + i * 8, true);
       const len = dv.getUint32(iovs + i * 8 + 4, true);
       if (len === 0) continue;
-      let w: number;
+      let moved: number;
       try {
-        w = d.backend.write(d.handle, mem.u8.subarray(p, p + len), pos + BigInt(done));
+        moved = io(d.backend, d.handle, mem.u8.subarray(p, p + len), pos + BigInt(done));
       } catch (e) {
         if (done > 0) break;
         throw e;
       }
-      done += w;
-      if (w < len) break;
+      done += moved;
+      if (moved < len) break;
     }
     return done;
   }
-
-  function readFile(d: FileDesc, iovs: number, n: number, pos: bigint): number {
-    const dv = mem.dv;
-    let done = 0;
-    for (let i = 0; i < n; i++) {
-      const p = dv.getUint32(iovs + i * 8, true);
-      const len = dv.getUint32(iovs + i * 8 + 4, true);
-      if (len === 0) continue;
-      let r: number;
-      try {
-        r = d.backend.read(d.handle, mem.u8.subarray(p, p + len), pos + BigInt(done));
-      } catch (e) {
-        if (done > 0) break;
-        throw e;
-      }
-      done += r;
-      if (r < len) break;
-    }
-    return done;
-  }
+  const writeFile = (d: FileDesc, iovs: number, n: number, pos: bigint): number => fileIo(d, iovs, n, pos, WRITE);
+  const readFile = (d: FileDesc, iovs: number, n: number, pos: bigint): number => fileIo(d, iovs, n, pos, READ);
 
   /** A file descriptor for operations that only apply to files: EBADF for anything else (as wasmtime). */
   function fileOf(fd: number, right: number): FileDesc {
