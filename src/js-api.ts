@@ -15,7 +15,7 @@ import { tag } from '../runtime/js-api/idl.js';
 import { Memory } from '../runtime/js-api/memory.js';
 import { Table } from '../runtime/js-api/table.js';
 import { instantiate as instantiateCore } from '../runtime/link.js';
-import { checkModule, compileModule, type CompiledModule } from './pipeline.js';
+import { checkModule, compileModule, type CompileOptions, type CompiledModule } from './pipeline.js';
 
 export { CompileError, LinkError, RuntimeError, Global, Memory, Table };
 
@@ -78,6 +78,22 @@ function requireModule(m: unknown, what: string): CompiledModule {
   return c;
 }
 
+/**
+ * Compile options of Module subclasses that select another engine (src/engines.ts registers them). The
+ * standard `Module` is not in the map and compiles with the defaults.
+ */
+const engineOptions = new WeakMap<object, CompileOptions>();
+
+/** Makes `new cls(bytes)` (cls a subclass of Module) compile with `opts`. */
+export function setModuleEngine(cls: typeof Module, opts: CompileOptions): void {
+  engineOptions.set(cls, opts);
+}
+
+/** True for a wajit Module of any engine. */
+export function isModule(m: unknown): m is Module {
+  return compiledOf(m) !== undefined;
+}
+
 export class Module {
   // A private field also makes the class nominal for TypeScript, which the instantiate overloads rely on.
   readonly #compiled: CompiledModule;
@@ -89,7 +105,7 @@ export class Module {
   constructor(bytes: BufferSource) {
     const copy = copyBytes(bytes, 'WebAssembly.Module()');
     try {
-      this.#compiled = compileModule(copy);
+      this.#compiled = compileModule(copy, engineOptions.get(new.target));
     } catch (e) {
       throw asCompileError(e);
     }

@@ -5,6 +5,7 @@ import { decodeModule } from '../compiler/decode/decode.js';
 import { validateModule } from '../compiler/validate/validate.js';
 import { generateModule } from '../compiler/codegen/module.js';
 import { describe } from '../compiler/emit/descriptor.js';
+import { interpretModule } from '../compiler/interp/interp.js';
 import type { Module } from '../compiler/ir/module.js';
 import type { LinkRecord, LinkResult, ModuleDescriptor, ModuleFactory } from '../runtime/abi.js';
 import * as rt from '../runtime/index.js';
@@ -14,13 +15,22 @@ export interface CompiledModule {
   readonly module: Module;
   readonly descriptor: ModuleDescriptor;
   readonly link: (I: LinkRecord) => LinkResult;
-  /** The generated code: the body of the module factory, `function (rt) { ... }`. */
+  /** The generated code: the body of the module factory, `function (rt) { ... }` ('' for the interpreter). */
   readonly code: string;
 }
 
-export function compileModule(bytes: Uint8Array, opts: { filename?: string } = {}): CompiledModule {
+/** How a module runs: compiled to JavaScript (the default) or interpreted from its IR (compiler/interp/). */
+export type EngineKind = 'compile' | 'interp';
+
+export interface CompileOptions {
+  filename?: string;
+  engine?: EngineKind;
+}
+
+export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): CompiledModule {
   const module = decodeModule(bytes);
   const validated = validateModule(module);
+  if (opts.engine === 'interp') return { module, descriptor: describe(module), link: interpretModule(validated), code: '' };
   const { code } = generateModule(validated, opts);
   const factory = evaluate(code);
   const link = factory(rt as unknown as Record<string, unknown>);
