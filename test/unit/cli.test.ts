@@ -11,25 +11,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt } from '../cli-build.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'wajit.js');
 const built = join(root, 'dist', 'src', 'cli.js');
 let dir = '';
 
-/** Newest modification time of the TypeScript sources that the CLI is built from. */
-function newestSource(): number {
-  let newest = 0;
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  for (const d of ['src', 'compiler', 'runtime']) if (existsSync(join(root, d))) walk(join(root, d));
-  return newest;
-}
 
 interface Outcome { code: number | null; stdout: string; stderr: string }
 
@@ -57,10 +45,7 @@ function expectError(r: Outcome, code: number, text: string | RegExp): void {
 }
 
 beforeAll(async () => {
-  if (!existsSync(built) || statSync(built).mtimeMs < newestSource()) {
-    const r = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
-  }
+  ensureCliBuilt();
   dir = mkdtempSync(join(tmpdir(), 'wajit-cli-'));
   const wabt = await wabtInit();
   wat2wasm = (name, text) => {

@@ -271,28 +271,7 @@ export async function runEntry(engine: Engine, run: ProgramRun, timeoutMs?: numb
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// The CLI needs dist/: build it once when it is missing or older than the sources (as test/unit/cli.test.ts).
-
-function newestSource(): number {
-  let newest = 0;
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  for (const d of ['src', 'compiler', 'runtime']) if (existsSync(join(ROOT, d))) walk(join(ROOT, d));
-  return newest;
-}
-
-export function ensureCliBuilt(): void {
-  const built = join(ROOT, 'dist', 'src', 'cli.js');
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource()) return;
-  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
-}
+export { ensureCliBuilt } from '../cli-build.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Temporary directories and tree snapshots.

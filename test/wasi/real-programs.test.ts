@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt } from '../cli-build.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'wajit.js');
@@ -252,25 +253,9 @@ async function yosysShare(): Promise<string> {
 
 // ---- setup ----------------------------------------------------------------------------------------------------
 
-/** Newest modification time of the TypeScript sources that the CLI is built from. */
-function newestSource(): number {
-  let newest = 0;
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  for (const d of ['src', 'compiler', 'runtime']) if (existsSync(join(root, d))) walk(join(root, d));
-  return newest;
-}
 
 beforeAll(() => {
-  if (!existsSync(built) || statSync(built).mtimeMs < newestSource()) {
-    const r = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
-  }
+  ensureCliBuilt();
   for (const wasm of [PYTHON, YOSYS, FLITE]) {
     if (!existsSync(wasm)) throw new Error(`${relative(root, wasm)} is missing: run 'npm ci' (it is a devDependency)`);
   }
