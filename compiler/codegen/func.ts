@@ -113,7 +113,6 @@ const UNARY: Record<string, (a: ES.Expression) => ES.Expression> = {
 /** i64 ops implemented by a runtime helper that returns lo and leaves hi in RI[0]. */
 const I64_BINARY_HELPER = new Set(['i64.add', 'i64.sub', 'i64.mul', 'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u']);
 const I64_SHIFT_HELPER = new Set(['i64.shl', 'i64.shr_s', 'i64.shr_u', 'i64.rotl', 'i64.rotr']);
-const I64_CMP_HELPER = new Set(['i64.lt_s', 'i64.lt_u', 'i64.gt_s', 'i64.gt_u', 'i64.le_s', 'i64.le_u', 'i64.ge_s', 'i64.ge_u']);
 
 /** Loads: DataView getter and whether the value is little-endian multi-byte. */
 const LOADS: Record<string, [string, boolean]> = {
@@ -316,8 +315,12 @@ export class FuncGen {
       return;
     }
     if (s.op === 'f32.store') {
-      // Through a helper: a NaN's payload must be written from its bits (see runtime/ops.ts).
-      this.emit(J.exprStmt(J.call(I('f32_store'), [dv, ea, value as ES.Expression])));
+      // A NaN's payload must be written from its bits (a narrowing store would quiet a signalling NaN).
+      const a = this.atom(ea);
+      const x = this.atom(value as ES.Expression);
+      this.emit(J.ifStmt(J.bin('===', x, x),
+        J.exprStmt(J.call(J.member(dv, 'setFloat32'), [a, x, J.bool(true)])),
+        J.exprStmt(J.call(J.member(dv, 'setInt32'), [a, J.call(I('i32_reinterpret_f32'), [x]), J.bool(true)]))));
       return;
     }
     const [method, le] = STORES[s.op];
@@ -489,7 +492,15 @@ export class FuncGen {
       const [a, b] = this.list([e.left, e.right]) as ES.Expression[];
       return CMP[e.op](a, b);
     }
+    if (e.kind === 'binary' && e.left.type === 'i64') {
+      const [a, b] = this.list([e.left, e.right]) as Pair[];
+      return this.i64Compare(e.op, a, b);
+    }
     if (e.kind === 'unary' && e.op === 'i32.eqz') return J.bin('===', this.expr(e.arg), lit(0));
+    if (e.kind === 'unary' && e.op === 'i64.eqz') {
+      const a = this.pair(e.arg);
+      return J.bin('===', J.bin('|', a.lo, a.hi), lit(0));
+    }
     return this.expr(e);
   }
 
@@ -517,21 +528,37 @@ export class FuncGen {
       case 'binary': {
         if (e.left.type === 'i64') {
           const [a, b] = this.list([e.left, e.right]) as Pair[];
-          if (e.op === 'i64.eq') return bool01(J.logical('&&', J.bin('===', a.lo, b.lo), J.bin('===', a.hi, b.hi)));
-          if (e.op === 'i64.ne') return bool01(J.logical('||', J.bin('!==', a.lo, b.lo), J.bin('!==', a.hi, b.hi)));
-          return J.call(I(e.op.replace('.', '_')), [a.lo, a.hi, b.lo, b.hi]);
+          return bool01(this.i64Compare(e.op, a, b));
         }
         const [a, b] = this.list([e.left, e.right]) as ES.Expression[];
         if (CMP[e.op]) return bool01(CMP[e.op](a, b));
         if (I32_BINARY[e.op]) return I32_BINARY[e.op](a, b);
         if (FLOAT_BINARY[e.op]) return FLOAT_BINARY[e.op](a, b);
+        const c = literalInt(b);
+        if (c !== null && c !== 0) {
+          // By a constant that cannot trap: the JS operation, truncated (V8 emits an integer division).
+          switch (e.op) {
+            case 'i32.div_s': if (c !== -1) return or0(J.bin('/', a, b)); break;
+            case 'i32.rem_s': return or0(J.bin('%', a, b));
+            case 'i32.div_u': return or0(J.bin('/', u32(a), lit(c >>> 0)));
+            case 'i32.rem_u': return or0(J.bin('%', u32(a), lit(c >>> 0)));
+          }
+        }
         return J.call(I(e.op.replace('.', '_')), [a, b]);
       }
       case 'load': {
         let addr = this.expr(e.addr);
         if (mayGrow(e.addr)) addr = this.atom(addr); // evaluated before `dv` is read
         const ea = this.ea(addr, e.offset);
-        if (e.op === 'f32.load') return J.call(I('f32_load'), [I('dv'), ea]);
+        if (e.op === 'f32.load') {
+          // Written out (a call would stay a call once V8's inlining budget is spent): a NaN is re-read from
+          // its bits by the helper, keeping its payload.
+          const x = this.newScratch();
+          let first = ea, again = ea;
+          if (!J.isAtom(ea)) { again = this.newScratch(); first = J.assign(again as ES.Identifier, ea); }
+          const read = J.assign(x, J.call(J.member(I('dv'), 'getFloat32'), [first, J.bool(true)]));
+          return J.cond(J.bin('===', read, x), x, J.call(I('f32_load'), [I('dv'), again]));
+        }
         const [method, le] = LOADS[e.op];
         return J.call(J.member(I('dv'), method), le ? [ea, J.bool(true)] : [ea]);
       }
@@ -543,7 +570,7 @@ export class FuncGen {
       case 'memory.size': return J.member(I('M0'), 'pages');
       case 'memory.grow': return J.call(J.member(I('M0'), 'grow'), [this.expr(e.delta)]);
       case 'ref.null': return J.nul();
-      case 'ref.func': return I(`f${e.func}`);
+      case 'ref.func': return this.info.funcRef(e.func);
       case 'ref.is_null': return bool01(J.bin('===', this.expr(e.arg), J.nul()));
       case 'table.get': return J.call(I('table_get'), [I(`T${e.table}`), this.expr(e.index)]);
       case 'table.size': return J.member(J.member(I(`T${e.table}`), 'elems'), 'length');
@@ -615,6 +642,8 @@ export class FuncGen {
           case 'i64.or': return this.pairOf(J.bin('|', a.lo, b.lo), J.bin('|', a.hi, b.hi));
           case 'i64.xor': return this.pairOf(J.bin('^', a.lo, b.lo), J.bin('^', a.hi, b.hi));
         }
+        const inline = this.i64Inline(e.op, a, b);
+        if (inline) return inline;
         if (I64_BINARY_HELPER.has(e.op)) return this.helperPair(e.op, [a.lo, a.hi, b.lo, b.hi]);
         if (I64_SHIFT_HELPER.has(e.op)) return this.helperPair(e.op, [a.lo, a.hi, b.lo]);
         throw new Error(`no i64 lowering for ${e.op}`);
@@ -643,6 +672,100 @@ export class FuncGen {
       default:
         throw new Error(`no i64 lowering for ${e.kind}`);
     }
+  }
+
+  /**
+   * i64 arithmetic written out in place rather than called: V8 inlines helpers only until a function's inlining
+   * budget is spent, which large wasm functions exhaust early, leaving the rest as real calls that also pass
+   * hi through RI[0]. Written out: add, sub, mul, shifts and rotations by a constant count; division keeps its
+   * helper (with an inline fast path when both operands fit in 32 bits unsigned).
+   */
+  private i64Inline(op: string, a: Pair, b: Pair): Pair | null {
+    switch (op) {
+      case 'i64.add': {
+        const lo = this.atom(or0(J.bin('+', a.lo, b.lo)));
+        const carry = J.cond(ltU(lo, a.lo), lit(1), lit(0));
+        return { lo, hi: this.atom(or0(J.bin('+', sum(a.hi, b.hi), carry))) };
+      }
+      case 'i64.sub': {
+        const borrow = J.cond(ltU(a.lo, b.lo), lit(1), lit(0));
+        const hi = this.atom(or0(J.bin('-', isZero(b.hi) ? a.hi : or0(J.bin('-', a.hi, b.hi)), borrow)));
+        return { lo: this.atom(or0(J.bin('-', a.lo, b.lo))), hi };
+      }
+      case 'i64.mul': {
+        // Mod 2^64 only alo*blo needs its full width: its high word from 16-bit limbs, every partial product
+        // an imul and every sum kept int32 (no double ever appears, so V8 never deoptimizes on precision).
+        const [a0, a1] = this.limbs(a.lo);
+        const [b0, b1] = this.limbs(b.lo);
+        const p01 = this.atom(J.call(I('imul'), [a0, b1]));
+        const p10 = this.atom(J.call(I('imul'), [a1, b0]));
+        const mid = J.bin('+', J.bin('+', J.bin('>>>', J.call(I('imul'), [a0, b0]), lit(16)), J.bin('&', p01, lit(0xffff))),
+          J.bin('&', p10, lit(0xffff)));
+        let hi: ES.Expression = or0(J.bin('+', J.bin('+', J.call(I('imul'), [a1, b1]), J.bin('>>>', p01, lit(16))),
+          J.bin('+', J.bin('>>>', p10, lit(16)), J.bin('>>>', mid, lit(16)))));
+        if (!isZero(b.hi)) hi = or0(J.bin('+', J.call(I('imul'), [a.lo, b.hi]), hi));
+        if (!isZero(a.hi)) hi = or0(J.bin('+', J.call(I('imul'), [a.hi, b.lo]), hi));
+        const h = this.atom(hi);
+        return { lo: this.atom(J.call(I('imul'), [a.lo, b.lo])), hi: h };
+      }
+      case 'i64.div_u': case 'i64.rem_u': case 'i64.div_s': case 'i64.rem_s': {
+        // Both operands in [0, 2^31) (values widened from i32, typically): one int32 operation.
+        if (b.hi.type === 'Literal' && !isZero(b.hi)) return null;
+        const small = J.bin('===', J.bin('|', J.bin('|', a.hi, b.hi), J.bin('&', J.bin('|', a.lo, b.lo), lit(-0x80000000))), lit(0));
+        const fast = this.atom(J.logical('&&', small, J.bin('!==', b.lo, lit(0))));
+        const q = op.includes('div') ? or0(J.bin('/', a.lo, b.lo)) : J.bin('%', a.lo, b.lo);
+        const lo = this.atom(J.cond(fast, q, J.call(I(op.replace('.', '_')), [a.lo, a.hi, b.lo, b.hi])));
+        return { lo, hi: this.atom(J.cond(fast, lit(0), J.index(I('RI'), lit(0)))) };
+      }
+    }
+    const n = constCount(b);
+    if (n === null) return null;
+    const { lo, hi } = a;
+    switch (op) {
+      case 'i64.shl':
+        if (n === 0) return a;
+        if (n >= 32) return { lo: lit(0), hi: this.atom(J.bin('<<', lo, lit(n - 32))) };
+        return this.pairOf(J.bin('<<', lo, lit(n)), J.bin('|', J.bin('<<', hi, lit(n)), J.bin('>>>', lo, lit(32 - n))));
+      case 'i64.shr_u':
+        if (n === 0) return a;
+        if (n >= 32) return { lo: this.atom(or0(J.bin('>>>', hi, lit(n - 32)))), hi: lit(0) };
+        return this.pairOf(J.bin('|', J.bin('>>>', lo, lit(n)), J.bin('<<', hi, lit(32 - n))), J.bin('>>>', hi, lit(n)));
+      case 'i64.shr_s':
+        if (n === 0) return a;
+        if (n >= 32) return this.pairOf(J.bin('>>', hi, lit(n - 32)), J.bin('>>', hi, lit(31)));
+        return this.pairOf(J.bin('|', J.bin('>>>', lo, lit(n)), J.bin('<<', hi, lit(32 - n))), J.bin('>>', hi, lit(n)));
+      case 'i64.rotl': case 'i64.rotr': {
+        let k = op === 'i64.rotl' ? n : (64 - n) & 63;
+        let [x, y] = [lo, hi];
+        if (k >= 32) { [x, y] = [hi, lo]; k -= 32; }
+        if (k === 0) return { lo: x, hi: y };
+        return this.pairOf(J.bin('|', J.bin('<<', x, lit(k)), J.bin('>>>', y, lit(32 - k))),
+          J.bin('|', J.bin('<<', y, lit(k)), J.bin('>>>', x, lit(32 - k))));
+      }
+    }
+    return null;
+  }
+
+  /** An i64 comparison as a JS boolean. */
+  private i64Compare(op: string, a: Pair, b: Pair): ES.Expression {
+    switch (op) {
+      case 'i64.eq': return J.logical('&&', J.bin('===', a.lo, b.lo), J.bin('===', a.hi, b.hi));
+      case 'i64.ne': return J.logical('||', J.bin('!==', a.lo, b.lo), J.bin('!==', a.hi, b.hi));
+    }
+    // The hi words decide (signed or unsigned as the op) unless equal; then the lo words compare unsigned.
+    const [rel, signed] = [op.slice(4, 6), op.endsWith('_s')] as [string, boolean];
+    const strict = rel === 'lt' ? '<' : rel === 'gt' ? '>' : rel === 'le' ? '<' : '>';
+    const low = rel === 'lt' ? '<' : rel === 'gt' ? '>' : rel === 'le' ? '<=' : '>=';
+    const h = (e: ES.Expression) => (signed ? e : flip(e));
+    return J.logical('||', J.bin(strict as ES.BinaryOperator, h(a.hi), h(b.hi)),
+      J.logical('&&', J.bin('===', a.hi, b.hi), J.bin(low as ES.BinaryOperator, flip(a.lo), flip(b.lo))));
+  }
+
+  /** The 16-bit halves of an int32 atom (folded for a literal). */
+  private limbs(x: ES.Expression): [ES.Expression, ES.Expression] {
+    const v = literalInt(x);
+    if (v !== null) return [lit(v & 0xffff), lit(v >>> 16)];
+    return [this.atom(J.bin('&', x, lit(0xffff))), this.atom(J.bin('>>>', x, lit(16)))];
   }
 
   private pairOf(lo: ES.Expression, hi: ES.Expression): Pair {
@@ -702,6 +825,34 @@ function mayGrow(e: Expr): boolean {
     }
   }
   return false;
+}
+
+const isZero = (e: ES.Expression) => e.type === 'Literal' && e.value === 0;
+const sum = (a: ES.Expression, b: ES.Expression) => (isZero(b) ? a : isZero(a) ? b : J.bin('+', a, b));
+/** The unsigned value of an int32 atom: a literal folded, anything else `x >>> 0`. */
+function u32lit(e: ES.Expression): ES.Expression {
+  const v = literalInt(e);
+  return v === null ? u32(e) : lit(v >>> 0);
+}
+function literalInt(e: ES.Expression): number | null {
+  if (e.type === 'Literal' && typeof e.value === 'number') return e.value;
+  if (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'Literal' && typeof e.argument.value === 'number') return -e.argument.value;
+  return null;
+}
+/**
+ * An int32 with its sign bit flipped: signed order of flipped values is the unsigned order of the originals.
+ * Comparing `x >>> 0` values instead would make V8 deoptimize ("lost precision") the first time one is 2^31 or
+ * more after it optimized for small integers, once per comparison in the function.
+ */
+function flip(e: ES.Expression): ES.Expression {
+  const v = literalInt(e);
+  return v === null ? J.bin('^', e, lit(-0x80000000)) : lit((v ^ -0x80000000) | 0);
+}
+const ltU = (a: ES.Expression, b: ES.Expression) => J.bin('<', flip(a), flip(b));
+/** A shift or rotate count that is a constant: its value mod 64. */
+function constCount(b: Pair): number | null {
+  const v = literalInt(b.lo);
+  return v === null ? null : v & 63;
 }
 
 function isPair(v: Val): v is Pair {
