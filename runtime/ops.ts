@@ -287,16 +287,29 @@ let qLo = 0, qHi = 0, rLo = 0, rHi = 0;
 function udivmod(alo: number, ahi: number, blo: number, bhi: number): void {
   const a1 = ahi >>> 0, a0 = alo >>> 0, b0 = blo >>> 0, b1 = bhi >>> 0;
   if (b1 === 0) {
-    const qh = Math.floor(a1 / b0);
-    let r = a1 - qh * b0;
-    let t = r * 65536 + (a0 >>> 16);
-    const q1 = Math.floor(t / b0);
-    r = t - q1 * b0;
-    t = r * 65536 + (a0 & 0xffff);
-    const q0 = Math.floor(t / b0);
-    qLo = (q1 * 65536 + q0) | 0;
+    // Divisor below 2^32. Reduce the high word first (quotient high word qh), leaving a1 < b0; then the
+    // quotient is below 2^32 and the double estimate q of (a1 * 2^32 + a0) / b0 is off by at most one. Its
+    // remainder is computed exactly with q split into 16-bit halves (every product below 2^48, the true
+    // remainder below 2^33, so every intermediate is an exact double), then corrected by one step.
+    let qh = 0;
+    let h = a1;
+    if (h >= b0) {
+      qh = Math.floor(h / b0);
+      h -= qh * b0;
+    }
+    let q = Math.floor((h * TWO32 + a0) / b0);
+    const qhi = Math.floor(q / 65536), qlo = q - qhi * 65536;
+    let r = (h * 65536 - qhi * b0) * 65536 + a0 - qlo * b0;
+    if (r < 0) {
+      r += b0;
+      q -= 1;
+    } else if (r >= b0) {
+      r -= b0;
+      q += 1;
+    }
+    qLo = q | 0;
     qHi = qh | 0;
-    rLo = (t - q0 * b0) | 0;
+    rLo = r | 0;
     rHi = 0;
     return;
   }

@@ -114,6 +114,12 @@ const UNARY: Record<string, (a: ES.Expression) => ES.Expression> = {
 const I64_BINARY_HELPER = new Set(['i64.add', 'i64.sub', 'i64.mul', 'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u']);
 const I64_SHIFT_HELPER = new Set(['i64.shl', 'i64.shr_s', 'i64.shr_u', 'i64.rotl', 'i64.rotr']);
 
+/** Trapping float-to-i32 truncations: the open interval of operands that truncate to an in-range result. */
+const TRUNC_I32: Record<string, [number, number]> = {
+  'i32.trunc_f32_s': [-2147483649, 2147483648], 'i32.trunc_f64_s': [-2147483649, 2147483648],
+  'i32.trunc_f32_u': [-1, 4294967296], 'i32.trunc_f64_u': [-1, 4294967296],
+};
+
 /** Loads: DataView getter and whether the value is little-endian multi-byte. */
 const LOADS: Record<string, [string, boolean]> = {
   'i32.load': ['getInt32', true], 'f64.load': ['getFloat64', true],
@@ -159,7 +165,8 @@ export class FuncGen {
   private generateBody(): ES.FunctionDeclaration {
     const f = this.f;
     collectLabels(f.body, this.usedLabels);
-    this.depths = nestingDepths(f.body);
+    // Most functions are shallow: the per-statement depths are only worth computing for deep ones.
+    if (maxNesting(f.body) > DEEP) this.depths = nestingDepths(f.body);
     const params: string[] = [];
     f.params.forEach((t, i) => { params.push(`l${i}`); if (t === 'i64') params.push(`l${i}h`); });
     J.setPos(f.at);
@@ -442,6 +449,16 @@ export class FuncGen {
     return I(`s${n}`);
   }
 
+  /**
+   * For an expression used twice within one expression: [its first use, later uses]. An atom is both; anything
+   * else is assigned to a scratch variable at its first use (`(s = e)`), which keeps evaluation in place.
+   */
+  private once(e: ES.Expression): [ES.Expression, ES.Expression] {
+    if (J.isAtom(e)) return [e, e];
+    const s = this.newScratch();
+    return [J.assign(s, e), s];
+  }
+
   /** Assigns e to a fresh scratch variable and returns it. */
   private copy(e: ES.Expression): ES.Identifier {
     const s = this.newScratch();
@@ -523,6 +540,13 @@ export class FuncGen {
       case 'global.get': return this.info.globalRef(e.index).lo as ES.Expression;
       case 'unary': {
         if (e.arg.type === 'i64') return this.unaryFromI64(e.op, this.pair(e.arg));
+        const range = TRUNC_I32[e.op];
+        if (range) {
+          // In range (which excludes NaN): ToInt32 truncates toward zero as wasm does. Otherwise the helper traps.
+          const [x, again] = this.once(this.expr(e.arg));
+          return J.cond(J.logical('&&', J.bin('>', x, lit(range[0])), J.bin('<', again, lit(range[1]))), or0(again),
+            J.call(I(e.op.includes('_u') ? 'i32_trunc_u' : 'i32_trunc_s'), [again]));
+        }
         return UNARY[e.op](this.expr(e.arg));
       }
       case 'binary': {
@@ -534,6 +558,13 @@ export class FuncGen {
         if (CMP[e.op]) return bool01(CMP[e.op](a, b));
         if (I32_BINARY[e.op]) return I32_BINARY[e.op](a, b);
         if (FLOAT_BINARY[e.op]) return FLOAT_BINARY[e.op](a, b);
+        if (e.op === 'i32.rotl' || e.op === 'i32.rotr') {
+          // JS masks shift counts to 5 bits, as the rotation's count is taken mod 32; a count of 0 gives x | x.
+          const [x, x2] = this.once(a);
+          const [n, n2] = this.once(b);
+          const [l, r] = e.op === 'i32.rotl' ? ['<<', '>>>'] as const : ['>>>', '<<'] as const;
+          return J.bin('|', J.bin(l, x, n), J.bin(r, x2, J.bin('-', lit(32), n2)));
+        }
         const c = literalInt(b);
         if (c !== null && c !== 0) {
           // By a constant that cannot trap: the JS operation, truncated (V8 emits an integer division).
@@ -554,8 +585,7 @@ export class FuncGen {
           // Written out (a call would stay a call once V8's inlining budget is spent): a NaN is re-read from
           // its bits by the helper, keeping its payload.
           const x = this.newScratch();
-          let first = ea, again = ea;
-          if (!J.isAtom(ea)) { again = this.newScratch(); first = J.assign(again as ES.Identifier, ea); }
+          const [first, again] = this.once(ea);
           const read = J.assign(x, J.call(J.member(I('dv'), 'getFloat32'), [first, J.bool(true)]));
           return J.cond(J.bin('===', read, x), x, J.call(I('f32_load'), [I('dv'), again]));
         }
@@ -616,7 +646,14 @@ export class FuncGen {
     let callee = vals.pop() as ES.Expression;
     // wasm evaluates the arguments before the table index: arguments with effects go to scratch first.
     const args = vals.map((v, i) => (isPair(v) || J.isAtom(v) || isPure(e.args[i]) ? v : this.atom(v)));
-    const f = J.call(I('icall'), [I(`T${e.table}`), callee, I(`ty${e.typeIndex}`)]);
+    // The table lookup and signature check written out; anything unusual (out of range, null, another
+    // type) goes to the icall helper, which traps with the right message.
+    const [first, again] = this.once(callee);
+    const fn = this.newScratch();
+    const T = I(`T${e.table}`), ty = I(`ty${e.typeIndex}`);
+    const get = J.assign(fn, J.index(J.member(T, 'elems'), first));
+    const f = J.cond(J.logical('&&', J.bin('!=', get, J.nul()), J.bin('===', J.member(fn, 't'), ty)), fn,
+      J.call(I('icall'), [T, again, ty]));
     return J.call(f, flatArgs(args));
   }
 
@@ -902,6 +939,22 @@ function endsInJump(body: readonly Stmt[]): boolean {
 const DEEP = 200;
 /** A nested block shallower than this ends a chain (it is printed normally). */
 const SHALLOW = 8;
+
+/** The deepest nesting of blocks, loops and ifs in a body, without recursion or allocation per statement. */
+function maxNesting(body: readonly Stmt[]): number {
+  let max = 0;
+  const lists: (readonly Stmt[])[] = [body];
+  const levels: number[] = [0];
+  while (lists.length > 0) {
+    const list = lists.pop()!, d = levels.pop()!;
+    if (d > max) max = d;
+    for (const s of list) {
+      if (s.kind === 'block' || s.kind === 'loop') { lists.push(s.body); levels.push(d + 1); }
+      else if (s.kind === 'if') { lists.push(s.then, s.else); levels.push(d + 1, d + 1); }
+    }
+  }
+  return max;
+}
 
 /** Nesting depth of each block, loop and if (1 + deepest child), computed without recursion. */
 function nestingDepths(body: readonly Stmt[]): Map<Stmt, number> {
