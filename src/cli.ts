@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bench } from './cli/bench.js';
 import { CliError, EXIT, explainWasmError, type Io, oneLine, usage } from './cli/common.js';
 import { dump, parseArgsMessage } from './cli/dump.js';
 import { run } from './cli/run.js';
@@ -21,6 +22,8 @@ Usage:
                                               --dir HOST[::GUEST], --env NAME[=VALUE], --invoke NAME,
                                               --argv0 NAME
   wajit dump [--func NAME] MODULE.wasm        print MODULE in the WebAssembly text format
+  wajit bench [PROGRAMS...] [OPTIONS]         run the benchmark corpus on every engine, compared with
+                                              native WebAssembly (--engines, --size, --runs, --list)
   wajit --help                                show this help
   wajit --version                             print the version
 
@@ -74,6 +77,7 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
     switch (command) {
       case 'run': return await run(rest, io);
       case 'dump': return await dump(rest, io);
+      case 'bench': return await bench(rest, io);
       case undefined:
         io.stderr.write(MAIN_HELP);
         return EXIT.usage;
