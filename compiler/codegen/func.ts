@@ -114,6 +114,12 @@ const UNARY: Record<string, (a: ES.Expression) => ES.Expression> = {
 const I64_BINARY_HELPER = new Set(['i64.add', 'i64.sub', 'i64.mul', 'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u']);
 const I64_SHIFT_HELPER = new Set(['i64.shl', 'i64.shr_s', 'i64.shr_u', 'i64.rotl', 'i64.rotr']);
 
+/**
+ * f32 operators whose NaN results need only be arithmetic NaNs (any payload with the quiet bit), so an
+ * operand may be loaded with the hardware's NaN-quieting f32 read.
+ */
+const F32_ARITH = new Set(['f32.add', 'f32.sub', 'f32.mul', 'f32.div', 'f32.eq', 'f32.ne', 'f32.lt', 'f32.gt', 'f32.le', 'f32.ge']);
+
 /** Trapping float-to-i32 truncations: the open interval of operands that truncate to an in-range result. */
 const TRUNC_I32: Record<string, [number, number]> = {
   'i32.trunc_f32_s': [-2147483649, 2147483648], 'i32.trunc_f64_s': [-2147483649, 2147483648],
@@ -146,6 +152,8 @@ export class FuncGen {
   /** Labels of flattened block chains: a branch sets `pc` and re-enters the dispatch loop (or leaves it). */
   private readonly chainTargets = new Map<number, { dispatch: string; pc: number }>();
   private usesPc = false;
+  /** f32.load expressions whose value feeds f32 arithmetic directly (see expr). */
+  private readonly rawF32Loads = new Set<Expr>();
 
   constructor(private readonly info: ModuleInfo, private readonly f: FuncIR) {}
 
@@ -554,6 +562,9 @@ export class FuncGen {
           const [a, b] = this.list([e.left, e.right]) as Pair[];
           return bool01(this.i64Compare(e.op, a, b));
         }
+        if (F32_ARITH.has(e.op)) {
+          for (const x of [e.left, e.right]) if (x.kind === 'load' && x.op === 'f32.load') this.rawF32Loads.add(x);
+        }
         const [a, b] = this.list([e.left, e.right]) as ES.Expression[];
         if (CMP[e.op]) return bool01(CMP[e.op](a, b));
         if (I32_BINARY[e.op]) return I32_BINARY[e.op](a, b);
@@ -581,6 +592,11 @@ export class FuncGen {
         let addr = this.expr(e.addr);
         if (mayGrow(e.addr)) addr = this.atom(addr); // evaluated before `dv` is read
         const ea = this.ea(addr, e.offset);
+        if (e.op === 'f32.load' && this.rawF32Loads.has(e)) {
+          // Consumed by f32 arithmetic or a comparison, which make any NaN an arithmetic NaN anyway: the
+          // hardware's widening (which quiets a signalling NaN, keeping its payload) is then exact enough.
+          return J.call(J.member(I('dv'), 'getFloat32'), [ea, J.bool(true)]);
+        }
         if (e.op === 'f32.load') {
           // Written out (a call would stay a call once V8's inlining budget is spent): a NaN is re-read from
           // its bits by the helper, keeping its payload.
@@ -594,7 +610,11 @@ export class FuncGen {
       }
       case 'select': {
         const [c, a, b] = this.orderedSelect(e);
-        return J.cond(c, a as ES.Expression, b as ES.Expression);
+        if (e.type !== 'i32') return J.cond(c, a as ES.Expression, b as ES.Expression);
+        // Branch-free for integers, as wasm engines compile select (a conditional move): a data-dependent
+        // `c ? a : b` becomes a branch in V8 and costs ~3x more when unpredictable (sort's heap sift-down).
+        const [b1, b2] = this.once(b as ES.Expression);
+        return J.bin('^', b1, J.bin('&', J.bin('^', a as ES.Expression, b2), selectMask(c)));
       }
       case 'call': case 'call_indirect': return this.callExpr(e);
       case 'memory.size': return J.member(I('M0'), 'pages');
@@ -699,8 +719,9 @@ export class FuncGen {
       }
       case 'select': {
         const [c, a, b] = this.orderedSelect(e) as [ES.Expression, Pair, Pair];
-        const cs = this.atom(c);
-        return this.pairOf(J.cond(cs, a.lo, b.lo), J.cond(cs, a.hi, b.hi));
+        const m = this.atom(selectMask(c));
+        return this.pairOf(J.bin('^', b.lo, J.bin('&', J.bin('^', a.lo, b.lo), m)),
+          J.bin('^', b.hi, J.bin('&', J.bin('^', a.hi, b.hi), m)));
       }
       case 'call': case 'call_indirect': {
         const lo = this.atom(this.callExpr(e));
@@ -862,6 +883,12 @@ function mayGrow(e: Expr): boolean {
     }
   }
   return false;
+}
+
+/** -1 when the i32 condition c holds, else 0 (a comparison's boolean is negated directly). */
+function selectMask(c: ES.Expression): ES.Expression {
+  const isBool01 = c.type === 'ConditionalExpression' && literalInt(c.consequent) === 1 && literalInt(c.alternate) === 0;
+  return J.unary('-', isBool01 ? (c as ES.ConditionalExpression).test : J.bin('!==', c, lit(0)));
 }
 
 const isZero = (e: ES.Expression) => e.type === 'Literal' && e.value === 0;
