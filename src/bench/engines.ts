@@ -77,6 +77,8 @@ export interface Engine {
   readonly kind: ModuleKind;
   /** When set, the engine runs only when named in --engines; this is why (shown as the skip reason). */
   readonly optIn?: string;
+  /** Node options for the engine's cell process (e.g. V8 tiering flags), shown in the report. */
+  readonly nodeFlags?: readonly string[];
   /** The engine's version, for the report (parent side; may spawn a process). */
   version(ctx: EngineContext): string;
   /** null when the engine can run here; otherwise why not (parent side). */
@@ -239,6 +241,24 @@ const native: Engine = {
   },
 };
 
+/**
+ * Native with V8's baseline wasm compiler off: every function goes straight to the optimizing tier. Node 20
+ * keeps a long-running loop in its baseline code (there is no on-stack replacement into TurboFan for wasm),
+ * so this shows what native's optimized code does on the same programs.
+ */
+const nativeNoLiftoff: Engine = {
+  name: 'native-noliftoff',
+  describe: "Node's WebAssembly with --no-liftoff (optimizing tier only) + wajit's WASI",
+  kind: 'wasi',
+  nodeFlags: ['--no-liftoff'],
+  version: (ctx) => `V8 ${nodeVersions(ctx).v8}`,
+  available: () => null,
+  supports: hasCommand,
+  async load() {
+    return jsApiEngine(nativeWebAssembly, await wajitWasi(), false);
+  },
+};
+
 const nativeNodeWasi: Engine = {
   name: 'native-nodewasi',
   describe: "Node's WebAssembly (V8) + node:wasi",
@@ -268,6 +288,9 @@ const interp: Engine = {
   name: 'interp',
   describe: "wajit's interpreter over the validated IR (createWebAssembly({ engine: 'interp' })) + wajit's WASI",
   kind: 'wasi',
+  // Each wasm call takes several JS frames in the interpreter: with Node's default stack it reaches about
+  // 1,100 wasm frames, short of the recursion program's depth. 4 MB stays well inside Linux's 8 MB main stack.
+  nodeFlags: ['--stack-size=4000'],
   version: wajitVersion,
   available: wajit.available,
   supports(program, size, explicit) {
@@ -473,7 +496,7 @@ const webassemblyjs: Engine = {
 
 /** Every engine, in the order of the table's columns. */
 export const ENGINES: readonly Engine[] = [
-  native, nativeNodeWasi, wajit, wajitAot, interp, wasm2js, polywasm, wasmInterp, webassemblyjs,
+  native, nativeNoLiftoff, nativeNodeWasi, wajit, wajitAot, interp, wasm2js, polywasm, wasmInterp, webassemblyjs,
 ];
 
 /** The engine every ratio and checksum is measured against. */

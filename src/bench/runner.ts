@@ -146,7 +146,7 @@ export interface BenchResult {
     readonly reference: string;
   };
   readonly programs: readonly { name: string; size: number; checksum: string | null }[];
-  readonly engines: readonly { name: string; describe: string; version: string; skipped?: string }[];
+  readonly engines: readonly { name: string; describe: string; version: string; nodeFlags?: readonly string[]; skipped?: string }[];
   readonly cells: readonly CellRecord[];
   readonly failures: number;
 }
@@ -154,8 +154,9 @@ export interface BenchResult {
 /** Runs one cell in a child process of its own (a process group, so a timeout ends the engine's children too). */
 export function runCellProcess(spec: CellSpec, timeoutMs: number, node: string): Promise<CellOutcome> {
   const script = join(spec.root, 'dist', 'src', 'bench', 'cell.js');
+  const flags = engineByName(spec.engine)?.nodeFlags ?? [];
   return new Promise((resolve) => {
-    const child = spawn(node, [script, JSON.stringify(spec)], {
+    const child = spawn(node, [...flags, script, JSON.stringify(spec)], {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'], detached: true,
     });
     const out: Buffer[] = [];
@@ -369,7 +370,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     },
     programs: programs.map((p) => ({ name: p.name, size: p.sizes[opts.size], checksum: reference.get(p.name) ?? null })),
     engines: engines.map((e) => ({
-      name: e.name, describe: e.describe, version: e.version(ctx),
+      name: e.name, describe: e.describe, version: e.version(ctx), ...(e.nodeFlags ? { nodeFlags: e.nodeFlags } : {}),
       ...(engineSkip.has(e.name) ? { skipped: engineSkip.get(e.name)! } : {}),
     })),
     cells: [...cells.values()],
