@@ -427,7 +427,17 @@ export class FuncGen {
 
   private brTable(s: Extract<Stmt, { kind: 'br_table' }>): void {
     const vals = this.list(s.values);
-    const index = this.expr(s.index);
+    // An index `x - c` (clang's switch lowering) switches on x with the case values moved by c: one operation
+    // less, and V8 was seen deoptimizing over and over on that subtraction in a recursive function (minivm).
+    let bias = 0;
+    let indexExpr = s.index;
+    if (s.index.kind === 'binary' && (s.index.op === 'i32.sub' || s.index.op === 'i32.add') && s.index.right.kind === 'const') {
+      const c = s.index.right.value as number;
+      bias = s.index.op === 'i32.sub' ? c : -c;
+      indexExpr = s.index.left;
+    }
+    const index = this.expr(indexExpr);
+    const caseValue = (i: number) => lit((i + bias) | 0);
     // Group equal targets into one case with several labels.
     const groups = new Map<BranchTarget, number[]>();
     s.targets.forEach((t, i) => {
@@ -438,7 +448,7 @@ export class FuncGen {
     });
     const cases: ES.SwitchCase[] = [];
     for (const [t, idxs] of groups) {
-      idxs.forEach((i, k) => cases.push(J.switchCase(lit(i), k === idxs.length - 1 ? this.jump(t, vals) : [])));
+      idxs.forEach((i, k) => cases.push(J.switchCase(caseValue(i), k === idxs.length - 1 ? this.jump(t, vals) : [])));
     }
     cases.push(J.switchCase(null, this.jump(s.default, vals)));
     if (cases.length === 1) {

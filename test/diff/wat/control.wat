@@ -197,4 +197,20 @@
   (func (export "locals_default") (result f64) (local i32 i64 f32 f64)
     (f64.add (f64.add (f64.convert_i32_s (local.get 0)) (f64.convert_i64_s (local.get 1)))
              (f64.add (f64.promote_f32 (local.get 2)) (local.get 3))))
+
+  ;; br_table on `x - c` and `x + c` (the code generator switches on x with moved case values; wrapping
+  ;; around 2^32 must still pick the same targets).
+  (func (export "br_table_sub5") (param i32) (result i32)
+    (block $d (block $c (block $b (block $a
+      (br_table $a $b $c $a $d (i32.sub (local.get 0) (i32.const 5))))
+      (return (i32.const 10)))
+      (return (i32.const 11)))
+      (return (i32.const 12)))
+    (i32.const 13))
+  (func (export "br_table_add_min") (param i32) (result i32)
+    (block $d (block $b (block $a
+      (br_table $a $b $a $d (i32.add (local.get 0) (i32.const -2147483648))))
+      (return (i32.const 20)))
+      (return (i32.const 21)))
+    (i32.const 22))
 )
