@@ -108,12 +108,18 @@ export interface LinkResult {
 }
 
 /**
- * The generated module: `factory(rt)` returns `link`; `link(I)` builds one instance: it defines the
+ * The generated module: `factory(rt, source)` returns `link`; `link(I)` builds one instance: it defines the
  * functions, initializes globals, element and data segments (active ones applied in order; a trap aborts
  * with a RuntimeError after earlier segments were written, as the spec says) and returns the function
  * index space. The linker calls the start function afterwards.
+ *
+ * `source` is given to lazily compiled modules only: `source(i)` returns the code that compiles function
+ * `i`, which the link function evaluates (direct eval, inside its own scope) on the function's first call.
  */
-export type ModuleFactory = (rt: Record<string, unknown>) => (I: LinkRecord) => LinkResult;
+export type ModuleFactory = (rt: Record<string, unknown>, source?: LazySource) => (I: LinkRecord) => LinkResult;
+
+/** The code compiling function `index` of a lazily compiled module (see ModuleFactory). */
+export type LazySource = (index: number) => string;
 
 /** Trap codes: index into TRAP_MESSAGES. Generated code calls `trap(code)`. */
 export const enum Trap {

@@ -1,5 +1,7 @@
 // The runtime's public surface. Generated code receives this module's namespace as `rt` and destructures
 // helpers by name, so every helper is a top-level named export; the linker and the JS API import from here.
+// Modules compiled ahead of time (`wajit compile`) import it as `wajit/runtime` and call `instantiate` with
+// their descriptor and link function; their exports are the JS API objects (Memory, Table, Global).
 
 export * from './ret.js';
 export * from './trap.js';
@@ -10,6 +12,12 @@ export * from './types.js';
 export * from './global.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
 export * as wasi from './wasi/index.js';
+export { instantiate } from './link.js';
+export type { Instantiated } from './link.js';
+export { base64Decode } from './base64.js';
+export { Memory } from './js-api/memory.js';
+export { Table } from './js-api/table.js';
+export { Global } from './js-api/global.js';
 export { MAX_PAGES, MAX_TABLE_SIZE, PAGE_SIZE, Trap, TRAP_MESSAGES, slotCount } from './abi.js';
 export type {
   ExportDescriptor, ExternKind, FuncType, GlobalCell, GlobalType, ImportDescriptor, LinkRecord, LinkResult, Limits,

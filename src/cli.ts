@@ -1,5 +1,5 @@
 // The `wajit` command line: `run` compiles a module with wajit and runs it (WASI commands, or one export with
-// --invoke), `dump` prints a decoded module in the text format. bin/wajit.js calls main() from the build
+// --invoke), `compile` writes it out as an ES module, `dump` prints a decoded module in the text format. bin/wajit.js calls main() from the build
 // output. Each command lives in src/cli/; errors and exit codes are described in src/cli/common.ts.
 // The compiler is loaded only when a command needs it, so `--help` works on its own.
 
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bench } from './cli/bench.js';
 import { CliError, EXIT, explainWasmError, type Io, oneLine, usage } from './cli/common.js';
+import { compile } from './cli/compile.js';
 import { dump, parseArgsMessage } from './cli/dump.js';
 import { run } from './cli/run.js';
 
@@ -21,6 +22,9 @@ Usage:
                                               export with --invoke NAME; options as wasmtime's:
                                               --dir HOST[::GUEST], --env NAME[=VALUE], --invoke NAME,
                                               --argv0 NAME
+  wajit compile MODULE.wasm -o OUT.js         compile MODULE to an ES module needing only wajit/runtime
+                                              (instantiate, module; --wasi: main), with OUT.d.ts and
+                                              OUT.js.map; --runtime SPECIFIER, --pretty
   wajit dump [--func NAME] MODULE.wasm        print MODULE in the WebAssembly text format
   wajit bench [PROGRAMS...] [OPTIONS]         run the benchmark corpus on every engine, compared with
                                               native WebAssembly (--engines, --size, --runs, --list)
@@ -76,6 +80,7 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
     const [command, ...rest] = argv;
     switch (command) {
       case 'run': return await run(rest, io);
+      case 'compile': return await compile(rest, io);
       case 'dump': return await dump(rest, io);
       case 'bench': return await bench(rest, io);
       case undefined:

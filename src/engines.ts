@@ -1,7 +1,8 @@
-// Engine selection without touching the standard API: `createWebAssembly({ engine })` returns a namespace
-// with the same shape as `WebAssembly` whose modules run on the chosen engine. `compile` (the default) is
-// wajit's compiler to JavaScript, the same as the `WebAssembly` export; `interp` is wajit's interpreter over
-// the same validated IR (compiler/interp/), the baseline and differential oracle.
+// Engine selection without touching the standard API: `createWebAssembly({ engine, lazy })` returns a
+// namespace with the same shape as `WebAssembly` whose modules run on the chosen engine. `compile` (the
+// default) is wajit's compiler to JavaScript, the same as the `WebAssembly` export; `interp` is wajit's
+// interpreter over the same validated IR (compiler/interp/), the baseline and differential oracle. `lazy`
+// forces lazy (true) or eager (false) compilation; by default large modules compile lazily (src/pipeline.ts).
 //
 //   import { createWebAssembly } from './engines.js';
 //   const WA = createWebAssembly({ engine: 'interp' });
@@ -18,22 +19,25 @@ import {
 
 export interface EngineOptions {
   engine?: EngineKind;
+  /** Compile every function on its first call (true) or before instantiation (false); compile engine only. */
+  lazy?: boolean;
 }
 
 export type WebAssemblyNamespace = typeof WebAssembly;
 
 export function createWebAssembly(opts: EngineOptions = {}): WebAssemblyNamespace {
   const engine = opts.engine ?? 'compile';
-  if (engine === 'compile') return WebAssembly;
-  if (engine !== 'interp') throw new TypeError(`unknown engine '${String(engine)}'`);
+  if (engine !== 'compile' && engine !== 'interp') throw new TypeError(`unknown engine '${String(engine)}'`);
+  if (opts.lazy !== undefined && typeof opts.lazy !== 'boolean') throw new TypeError('the lazy option must be a boolean');
+  if (engine === 'compile' && opts.lazy === undefined) return WebAssembly;
 
-  class InterpModule extends Module {}
+  class EngineModule extends Module {}
   // Named like the standard class: the JS API shows `WebAssembly.Module`.
-  Object.defineProperty(InterpModule, 'name', { value: 'Module' });
-  setModuleEngine(InterpModule, { engine });
+  Object.defineProperty(EngineModule, 'name', { value: 'Module' });
+  setModuleEngine(EngineModule, engine === 'interp' ? { engine } : { engine, lazy: opts.lazy });
 
   async function compile(bytes: BufferSource): Promise<Module> {
-    return new InterpModule(bytes);
+    return new EngineModule(bytes);
   }
   function instantiate(source: Module, importObject?: object): Promise<Instance>;
   function instantiate(source: BufferSource, importObject?: object): Promise<WebAssemblyInstantiatedSource>;
@@ -42,12 +46,12 @@ export function createWebAssembly(opts: EngineOptions = {}): WebAssemblyNamespac
     importObject?: object,
   ): Promise<Instance | WebAssemblyInstantiatedSource> {
     if (isModule(source)) return new Instance(source, importObject);
-    const module = new InterpModule(source);
+    const module = new EngineModule(source);
     return { module, instance: new Instance(module, importObject) };
   }
 
   const ns = {
-    validate, compile, instantiate, Module: InterpModule as typeof Module, Instance, Memory, Table, Global,
+    validate, compile, instantiate, Module: EngineModule as typeof Module, Instance, Memory, Table, Global,
     CompileError, LinkError, RuntimeError,
   };
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'WebAssembly', configurable: true });

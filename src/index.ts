@@ -1,4 +1,5 @@
-// wajit's public entry point: a drop-in `WebAssembly` namespace whose modules compile to JavaScript.
+// wajit's public entry point: a drop-in `WebAssembly` namespace whose modules compile to JavaScript, WASI,
+// and compileToModule, which compiles a module ahead of time into an ES module (`wajit compile`).
 //
 //   import { WebAssembly } from 'wajit';
 //   const { instance } = await WebAssembly.instantiate(bytes, imports);
@@ -11,3 +12,5 @@ export type {
   BufferSource, ImportExportKind, ModuleExportDescriptor, ModuleImportDescriptor, WebAssemblyInstantiatedSource,
 } from './js-api.js';
 export { WASI } from '../runtime/wasi/index.js';
+export { compileToModule } from './aot.js';
+export type { AotModule, AotOptions } from './aot.js';

@@ -1,11 +1,18 @@
 // The whole flow, one stage per line: bytes -> decoded Module -> validated IR -> JavaScript -> link function.
 // Instantiation (imports, memories, start, exports) is the runtime's job: runtime/link.ts.
+//
+// Eager compilation validates, generates and prints one function after another (generateModule), then
+// evaluates the module's code once. Lazy compilation validates every body up front too (an invalid module
+// must fail to compile), but generates only stubs; a function's code is generated and evaluated on its first
+// call (generateLazyFunction, evaluated by the link function). Large modules compile lazily by default: their
+// first call comes much sooner (see docs/performance.md, "Compile speed and lazy compilation").
 
 import { decodeModule } from '../compiler/decode/decode.js';
-import { validateModule } from '../compiler/validate/validate.js';
-import { generateModule } from '../compiler/codegen/module.js';
+import { validateBody, validateDecls, validateModule, type ValidatedDecls } from '../compiler/validate/validate.js';
+import { generateLazyFunction, generateModule } from '../compiler/codegen/module.js';
 import { describe } from '../compiler/emit/descriptor.js';
 import { interpretModule } from '../compiler/interp/interp.js';
+import type { FuncIR } from '../compiler/ir/ir.js';
 import type { Module } from '../compiler/ir/module.js';
 import type { LinkRecord, LinkResult, ModuleDescriptor, ModuleFactory } from '../runtime/abi.js';
 import * as rt from '../runtime/index.js';
@@ -15,8 +22,10 @@ export interface CompiledModule {
   readonly module: Module;
   readonly descriptor: ModuleDescriptor;
   readonly link: (I: LinkRecord) => LinkResult;
-  /** The generated code: the body of the module factory, `function (rt) { ... }` ('' for the interpreter). */
+  /** The generated code: the body of the module factory, `function (rt, source) { ... }` ('' for the interpreter). */
   readonly code: string;
+  /** True when functions are compiled on their first call. */
+  readonly lazy: boolean;
 }
 
 /** How a module runs: compiled to JavaScript (the default) or interpreted from its IR (compiler/interp/). */
@@ -25,29 +34,101 @@ export type EngineKind = 'compile' | 'interp';
 export interface CompileOptions {
   filename?: string;
   engine?: EngineKind;
+  /**
+   * Compile each function on its first call (true) or all before instantiation (false). Default: lazy for
+   * modules whose code section holds at least LAZY_THRESHOLD bytes. The environment variable WAJIT_LAZY=1
+   * or 0 overrides the default (not an explicit option).
+   */
+  lazy?: boolean;
+  /**
+   * Lazy mode: keep the IR of every body from the up-front validation until the function's first call,
+   * instead of validating the body again then. Faster first calls, much more memory (measured in
+   * docs/performance.md; off by default).
+   */
+  keepBodies?: boolean;
+  /** Called with the function index each time a function's code is generated (tests, debugging). */
+  onGenerate?: (index: number) => void;
 }
+
+/**
+ * Code-section size from which modules compile lazily by default (measured: see docs/performance.md).
+ * Below it, eager compilation costs little and the code runs without stubs.
+ */
+export const LAZY_THRESHOLD = 1024 * 1024;
 
 export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): CompiledModule {
   const module = decodeModule(bytes);
-  const validated = validateModule(module);
-  if (opts.engine === 'interp') return { module, descriptor: describe(module), link: interpretModule(validated), code: '' };
-  const { code } = generateModule(validated, opts);
-  const factory = evaluate(code);
-  const link = factory(rt as unknown as Record<string, unknown>);
-  return { module, descriptor: describe(module), link, code };
+  if (opts.engine === 'interp') {
+    return { module, descriptor: describe(module), link: interpretModule(validateModule(module)), code: '', lazy: false };
+  }
+  const decls = validateDecls(module);
+  const lazy = opts.lazy ?? defaultLazy(module);
+  if (!lazy) {
+    const { code } = generateModule(decls, opts);
+    const onGenerate = opts.onGenerate;
+    if (onGenerate !== undefined) for (let k = 0; k < module.funcs.length; k++) onGenerate(module.numImportedFuncs + k);
+    const link = evaluate(code)(rt as unknown as Record<string, unknown>);
+    return { module, descriptor: describe(module), link, code, lazy };
+  }
+
+  // Every body is validated now; its IR is dropped (or kept, with keepBodies) until the first call.
+  const bodies: (FuncIR | undefined)[] = [];
+  for (let k = 0; k < module.funcs.length; k++) {
+    const ir = validateBody(decls, k);
+    if (opts.keepBodies === true) bodies.push(ir);
+  }
+  const { code } = generateModule(decls, { ...opts, lazy: true });
+  const source = lazySource(decls, bodies, opts);
+  const link = evaluate(code)(rt as unknown as Record<string, unknown>, source);
+  return { module, descriptor: describe(module), link, code, lazy };
+}
+
+/** Decodes and validates only: what WebAssembly.validate needs. */
+export function checkModule(bytes: Uint8Array): void {
+  const decls = validateDecls(decodeModule(bytes));
+  for (let k = 0; k < decls.module.funcs.length; k++) validateBody(decls, k);
+}
+
+/** Bytes of function bodies in the module (its code section without the count). */
+export function codeSize(m: Module): number {
+  let n = 0;
+  for (const c of m.codes) n += c.end - c.at;
+  return n;
+}
+
+function defaultLazy(m: Module): boolean {
+  const env = typeof process === 'undefined' ? undefined : process.env.WAJIT_LAZY;
+  if (env === '1' || env === '0') return env === '1';
+  return codeSize(m) >= LAZY_THRESHOLD;
+}
+
+/** The factory's `source(i)`: the code compiling function i, generated when the function is first called. */
+function lazySource(decls: ValidatedDecls, bodies: (FuncIR | undefined)[], opts: CompileOptions): (i: number) => string {
+  const imported = decls.module.numImportedFuncs;
+  return (i) => {
+    const k = i - imported;
+    const ir = bodies[k];
+    // A kept body serves the first instance; any later one validates again.
+    bodies[k] = undefined;
+    const { code } = generateLazyFunction(ir === undefined ? decls : { ...decls, funcs: withBody(k, ir) }, k);
+    opts.onGenerate?.(i);
+    return code;
+  };
+}
+
+/** A sparse IR list holding only body k (what generateLazyFunction reads). */
+function withBody(k: number, ir: FuncIR): FuncIR[] {
+  const funcs: FuncIR[] = [];
+  funcs[k] = ir;
+  return funcs;
 }
 
 /** Evaluates generated code; the engine's own parser limits (e.g. nesting depth) become a CompileError. */
 function evaluate(code: string): ModuleFactory {
   try {
-    return new Function('rt', code) as ModuleFactory;
+    return new Function('rt', 'source', code) as ModuleFactory;
   } catch (e) {
     if (e instanceof RangeError) throw new CompileError('generated JavaScript exceeds the engine\'s parser limits (nesting too deep)', 0, 'engine-limit');
     throw e;
   }
-}
-
-/** Decodes and validates only: what WebAssembly.validate needs. */
-export function checkModule(bytes: Uint8Array): void {
-  validateModule(decodeModule(bytes));
 }

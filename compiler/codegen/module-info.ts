@@ -1,9 +1,10 @@
 // Module-wide facts the function code generator asks for: how a global is accessed (a closure variable for
-// module-internal globals, a shared cell for imported or exported ones) and hoisted constants.
+// module-internal globals, a shared cell for imported or exported ones), how a function is referenced, and
+// hoisted constants.
 
 import * as J from './estree.js';
 import type { ES } from './estree.js';
-import type { ValidatedModule } from '../validate/validate.js';
+import type { ValidatedDecls } from '../validate/validate.js';
 
 export interface GlobalRef {
   lo: ES.Identifier | ES.MemberExpression;
@@ -16,7 +17,8 @@ export class ModuleInfo {
   /** Hoisted constants: key -> [name, initializer]. */
   readonly constants = new Map<string, [string, ES.Expression]>();
 
-  constructor(readonly v: ValidatedModule) {
+  /** `lazy`: functions are compiled on first call, behind stubs (see generateModule). */
+  constructor(readonly v: ValidatedDecls, readonly lazy = false) {
     const m = v.module;
     for (let i = 0; i < m.numImportedGlobals; i++) this.cellGlobals.add(i);
     for (const e of m.exports) if (e.kind === 'global') this.cellGlobals.add(e.index);
@@ -25,6 +27,14 @@ export class ModuleInfo {
   globalRef(i: number): GlobalRef {
     if (this.cellGlobals.has(i)) return { lo: J.member(J.id(`G${i}`), 'v'), hi: J.member(J.id(`G${i}`), 'h') };
     return { lo: J.id(`g${i}`), hi: J.id(`g${i}h`) };
+  }
+
+  /**
+   * The value of `ref.func index`: the function's identity. In lazy mode that is the stub `F<index>` of a
+   * defined function, which never changes, while `f<index>` (what calls use) becomes the compiled code.
+   */
+  funcRef(index: number): ES.Identifier {
+    return J.id(this.lazy && index >= this.v.module.numImportedFuncs ? `F${index}` : `f${index}`);
   }
 
   /** A constant computed once per instance (e.g. a NaN with a payload), by a stable key. */

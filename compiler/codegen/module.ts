@@ -1,14 +1,18 @@
-// Code generation for a whole module: the factory body `new Function('rt', code)` evaluates to. It declares
-// the runtime helpers it uses, then returns `link(I)`, which builds one instance: imports and shared objects
-// from the link record, one function declaration per defined function, globals, element and data segments
-// (active ones applied in order, as instantiation requires), and the function index space.
+// Code generation for a whole module: the factory body `new Function('rt', 'source', code)` evaluates to. It
+// declares the runtime helpers it uses, then returns `link(I)`, which builds one instance: imports and shared
+// objects from the link record, one function declaration per defined function, globals, element and data
+// segments (active ones applied in order, as instantiation requires), and the function index space.
+//
+// In lazy mode the link function declares a stub per function instead, and `compile(i)`, which evaluates
+// `source(i)` (the factory's second parameter, returning generateLazyFunction's code) with a direct eval, so
+// the compiled function closes over the same instance bindings as an eagerly declared one.
 
-import { generate as print } from 'astring';
-import { SourceMapGenerator } from 'source-map';
 import * as J from './estree.js';
 import type { ES } from './estree.js';
-import type { ValidatedModule } from '../validate/validate.js';
-import type { Expr } from '../ir/ir.js';
+import { validateBody, type ValidatedDecls } from '../validate/validate.js';
+import type { Expr, FuncIR } from '../ir/ir.js';
+import type { ValType } from '../ir/module.js';
+import { Printer } from '../emit/print.js';
 import { FuncGen } from './func.js';
 import { ModuleInfo } from './module-info.js';
 
@@ -36,30 +40,59 @@ export interface GenerateOptions {
   /** Name of the .wasm file positions refer to; with it, a source map is produced (column = byte offset). */
   filename?: string;
   sourceMap?: boolean;
+  /**
+   * Lazy compilation: the link function defines a stub for each function instead of its code; the first call
+   * of the stub compiles the function (generateLazyFunction) inside the link function's scope.
+   */
+  lazy?: boolean;
+  /** Indent the output for reading (default: compact, without indentation). */
+  pretty?: boolean;
 }
 
 export interface Generated {
-  /** Body of the module factory: `new Function('rt', code)`. */
+  /** Body of the module factory: `new Function('rt', 'source', code)`. */
   code: string;
   /** Source map JSON (when requested). */
   map?: string;
 }
 
-export function generateModule(v: ValidatedModule, opts: GenerateOptions = {}): Generated {
+/** A module to generate code for: valid declarations, and the IR of every body if it is already at hand. */
+export type ModuleToGenerate = ValidatedDecls & { readonly funcs?: readonly FuncIR[] };
+
+/** The IR of defined function k: taken from `v.funcs`, or validated now. */
+const bodyOf = (v: ModuleToGenerate, k: number): FuncIR => v.funcs?.[k] ?? validateBody(v, k);
+
+/**
+ * Generates the module factory. Each function is validated (unless its IR is given), generated and printed
+ * in turn, so a function's IR and syntax tree are garbage before the next one is built: memory stays
+ * proportional to the output text, not to the module's syntax trees.
+ */
+export function generateModule(v: ModuleToGenerate, opts: GenerateOptions = {}): Generated {
+  const out = printer(opts);
+  printModule(v, opts, out);
+  return { code: out.toString(), map: out.sourceMap() };
+}
+
+/**
+ * Prints the module factory's body into `out`, after whatever is already there (an ES module wraps it:
+ * compiler/emit/esm.ts). Source positions are recorded when `out` builds a map.
+ */
+export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Printer): void {
   const m = v.module;
-  const info = new ModuleInfo(v);
+  const lazy = opts.lazy === true;
+  const info = new ModuleInfo(v, lazy);
   const I = J.id;
   const L = J.num;
-  J.trackPositions(!!(opts.sourceMap && opts.filename));
+  J.trackPositions(out.mapped);
   J.setPos(-1);
 
-  // Functions first: generating them discovers the hoisted constants.
-  const funcDecls: ES.Statement[] = v.funcs.map((f) => new FuncGen(info, f).generate());
-  J.setPos(-1);
-
-  const link: ES.Statement[] = [];
+  out.node(J.exprStmt(J.str('use strict')));
+  out.node(J.letDecl(HELPERS.map((h) => [h, J.member(I('rt'), h)]), 'const'));
+  out.node(J.letDecl(MATH.map(([n, p]) => [n, J.member(I('Math'), p)]), 'const'));
+  out.text('return function (I) {\n');
+  const link = (s: ES.Statement) => out.node(s, 1);
   const decl = (names: [string, ES.Expression | null][], kind: 'let' | 'const' = 'const') => {
-    if (names.length) link.push(J.letDecl(names, kind));
+    if (names.length) link(J.letDecl(names, kind));
   };
   const rec = (field: string, i: number) => J.index(J.member(I('I'), field), L(i));
 
@@ -70,7 +103,7 @@ export function generateModule(v: ValidatedModule, opts: GenerateOptions = {}): 
     decl([['M0', rec('mems', 0)]]);
     decl([['dv', J.member(I('M0'), 'dv')]], 'let');
     // The DataView changes when the memory grows (here or in another instance sharing it).
-    link.push(J.exprStmt(J.call(J.member(I('M0'), 'onGrow'), [
+    link(J.exprStmt(J.call(J.member(I('M0'), 'onGrow'), [
       J.arrow(J.block([J.assignStmt(I('dv'), J.member(I('M0'), 'dv'))])),
     ])));
   }
@@ -89,56 +122,103 @@ export function generateModule(v: ValidatedModule, opts: GenerateOptions = {}): 
   }
   decl(cells);
   decl(internal, 'let');
-  decl([...info.constants.values()]);
-  link.push(...funcDecls);
-  v.funcs.forEach((f) => link.push(J.assignStmt(J.member(I(`f${f.index}`), 't'), I(`ty${f.typeIndex}`))));
+
+  if (lazy) {
+    m.funcs.forEach((t, k) => { for (const s of stub(m.numImportedFuncs + k, m.types[t].params)) link(s); });
+    // A direct eval here compiles a function inside this scope, where it sees the instance's bindings.
+    link(J.funcDecl('compile', ['i'], [J.ret(J.call(I('eval'), [J.call(I('source'), [I('i')])]))]));
+  } else {
+    for (let k = 0; k < m.funcs.length; k++) {
+      link(new FuncGen(info, bodyOf(v, k)).generate());
+      J.setPos(-1);
+    }
+    // Constants the functions hoisted (declared after them: nothing calls a function before link returns).
+    decl([...info.constants.values()]);
+  }
+  m.funcs.forEach((t, k) => {
+    const i = m.numImportedFuncs + k;
+    link(J.assignStmt(J.member(info.funcRef(i), 't'), I(`ty${t}`)));
+  });
 
   // Globals, in index order (an initializer may read imported globals only).
   v.globalInits.forEach((init, k) => {
     const g = info.globalRef(m.numImportedGlobals + k);
     if (init.type === 'i64') {
       const p = constPair(init, info);
-      link.push(J.assignStmt(g.lo, p[0]), J.assignStmt(g.hi, p[1]));
-    } else link.push(J.assignStmt(g.lo, constValue(init, info)));
+      link(J.assignStmt(g.lo, p[0]));
+      link(J.assignStmt(g.hi, p[1]));
+    } else link(J.assignStmt(g.lo, constValue(init, info)));
   });
 
   // Element segments: build every segment's items, then apply active ones in order, dropping them.
   v.elemItems.forEach((items, k) => {
-    link.push(J.assignStmt(rec('elems', k), J.array(items.map((e) => constValue(e, info)))));
+    link(J.assignStmt(rec('elems', k), J.array(items.map((e) => constValue(e, info)))));
   });
   m.elems.forEach((seg, k) => {
     if (seg.mode === 'active') {
-      link.push(J.exprStmt(J.call(I('table_init'), [I(`T${seg.table}`), rec('elems', k),
+      link(J.exprStmt(J.call(I('table_init'), [I(`T${seg.table}`), rec('elems', k),
         constValue(v.elemOffsets[k]!, info), L(0), L(v.elemItems[k].length)])));
     }
-    if (seg.mode !== 'passive') link.push(J.assignStmt(rec('elems', k), J.nul()));
+    if (seg.mode !== 'passive') link(J.assignStmt(rec('elems', k), J.nul()));
   });
   m.datas.forEach((seg, k) => {
     if (seg.mode !== 'active') return;
-    link.push(J.exprStmt(J.call(I('memory_init'), [I('M0'), rec('data', k),
+    link(J.exprStmt(J.call(I('memory_init'), [I('M0'), rec('data', k),
       constValue(v.dataOffsets[k]!, info), L(0), L(seg.bytes.length)])));
-    link.push(J.assignStmt(rec('data', k), J.nul()));
+    link(J.assignStmt(rec('data', k), J.nul()));
   });
   const nFuncs = m.numImportedFuncs + m.funcs.length;
-  link.push(J.ret(J.object([['funcs', J.array(Array.from({ length: nFuncs }, (_, i) => I(`f${i}`)))]])));
+  link(J.ret(J.object([['funcs', J.array(Array.from({ length: nFuncs }, (_, i) => info.funcRef(i)))]])));
+  out.text('};\n');
+  J.trackPositions(false);
+}
 
-  const body: ES.Statement[] = [
-    J.exprStmt(J.str('use strict')),
-    J.letDecl(HELPERS.map((h) => [h, J.member(I('rt'), h)]), 'const'),
-    J.letDecl(MATH.map(([n, p]) => [n, J.member(I('Math'), p)]), 'const'),
-    J.ret(J.funcExpr(['I'], link)),
-  ];
-  const program = J.program(body);
-  if (opts.sourceMap && opts.filename) {
-    // astring names every mapping's source after the generator's `file`: give it the .wasm name, then
-    // set `file` to the generated code's name in the output.
-    const map = new SourceMapGenerator({ file: opts.filename });
-    const code = print(program, { sourceMap: map } as Parameters<typeof print>[1]) as unknown as string;
-    const json = map.toJSON();
-    json.file = opts.filename + '.js';
-    return { code, map: JSON.stringify(json) };
-  }
-  return { code: print(program) as string };
+/** The name lazily compiled function `index` reports as its script in stack traces. */
+export function lazyFunctionURL(index: number): string {
+  return `wajit:wasm-function[${index}]`;
+}
+
+/**
+ * The source that compiles function `index` (defined function k) lazily, evaluated by the link function's
+ * `compile(i)`: it assigns the function to its binding `fN`, so later direct calls reach it without the stub,
+ * and evaluates to it. Constants the function hoists are declared in the evaluated code itself.
+ * Positions in the source map are relative to this source; stack frames name it lazyFunctionURL(index).
+ */
+export function generateLazyFunction(v: ModuleToGenerate, k: number, opts: GenerateOptions = {}): Generated {
+  const info = new ModuleInfo(v, true);
+  const f = bodyOf(v, k);
+  const out = printer(opts);
+  J.trackPositions(out.mapped);
+  const decl = new FuncGen(info, f).generate();
+  J.setPos(-1);
+  J.trackPositions(false);
+  if (info.constants.size > 0) out.node(J.letDecl([...info.constants.values()], 'const'));
+  const fn = { ...decl, type: 'FunctionExpression' } as unknown as ES.FunctionExpression;
+  out.node(J.exprStmt(J.assign(J.id(`f${f.index}`), fn)));
+  out.text(`//# sourceURL=${lazyFunctionURL(f.index)}\n`);
+  return { code: out.toString(), map: out.sourceMap() };
+}
+
+function printer(opts: GenerateOptions): Printer {
+  const map = opts.sourceMap === true && opts.filename !== undefined;
+  return new Printer({ pretty: opts.pretty, ...(map ? { sourceMapFile: opts.filename } : {}) });
+}
+
+/**
+ * The stub of function `index` in lazy mode. `F<index>` is the function's identity (what tables, exports
+ * and ref.func hold) and never changes; `f<index>`, which direct calls use, starts as the stub and becomes the
+ * compiled function on the first call. Later calls through the stub forward to it.
+ *   const F7 = function (l0, l1) { return (f7 === F7 ? compile(7) : f7)(l0, l1); };
+ *   let f7 = F7;
+ */
+function stub(index: number, params: readonly ValType[]): ES.Statement[] {
+  const I = J.id;
+  const slots: string[] = [];
+  params.forEach((t, i) => { slots.push(`l${i}`); if (t === 'i64') slots.push(`l${i}h`); });
+  const F = I(`F${index}`), f = I(`f${index}`);
+  const target = J.cond(J.bin('===', f, F), J.call(I('compile'), [J.num(index)]), f);
+  const body = J.funcExpr(slots, [J.ret(J.call(target, slots.map(I)))]);
+  return [J.letDecl([[`F${index}`, body]], 'const'), J.letDecl([[`f${index}`, F]], 'let')];
 }
 
 /** Constant expressions (validated): constants, ref.null, ref.func, global.get. */
@@ -152,7 +232,7 @@ function constValue(e: Expr, info: ModuleInfo): ES.Expression {
       }
       return J.num(e.value as number);
     case 'ref.null': return J.nul();
-    case 'ref.func': return J.id(`f${e.func}`);
+    case 'ref.func': return info.funcRef(e.func);
     case 'global.get': return info.globalRef(e.index).lo as ES.Expression;
     default: throw new Error(`not a constant expression: ${e.kind}`);
   }

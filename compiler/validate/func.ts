@@ -61,6 +61,9 @@ const MAX_TRACKED_LOCALS = 8;
 
 const DUMMY: Expr = { kind: 'const', type: 'i32', value: 0, at: 0 };
 
+/** The empty list of locals or temps, shared: most entries read no local and own no temp. */
+const NONE: readonly number[] = Object.freeze([]);
+
 /** Unary and binary ops that cannot trap: their trees stay pure. Everything trapping is listed by name. */
 const TRAPPING = new Set([
   'i32.div_s', 'i32.div_u', 'i32.rem_s', 'i32.rem_u', 'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u',
@@ -190,14 +193,14 @@ class FuncBuilder {
   }
 
   private pushTemp(t: ValType, id: TempId, owned: boolean, at: number): void {
-    this.stack.push({ type: t, expr: { kind: 'temp', type: t, id, at }, pure: true, locals: [], depth: 1, owned: owned ? [id] : [] });
+    this.stack.push({ type: t, expr: { kind: 'temp', type: t, id, at }, pure: true, locals: NONE, depth: 1, owned: owned ? [id] : NONE });
   }
 
   private pop(expect?: VT): Entry {
     const f = this.top;
     if (this.stack.length === f.height) {
       // As the spec's pop_val: an empty polymorphic stack yields Unknown, whatever was expected.
-      if (f.unreachable) return { type: 'unknown', expr: expect && expect !== 'unknown' ? placeholder(expect) : DUMMY, pure: true, locals: [], depth: 1, owned: [] };
+      if (f.unreachable) return { type: 'unknown', expr: expect && expect !== 'unknown' ? placeholder(expect) : DUMMY, pure: true, locals: NONE, depth: 1, owned: NONE };
       this.fail('type mismatch', this.r.pos);
     }
     const e = this.stack.pop()!;
@@ -228,7 +231,7 @@ class FuncBuilder {
     const id = this.allocTemp(t);
     this.top.body.push({ kind: 'eval', value: e.expr, results: [id], at: e.expr.at });
     this.release(e.owned);
-    this.stack[i] = { type: t, expr: { kind: 'temp', type: t, id, at: e.expr.at }, pure: true, locals: [], depth: 1, owned: [id] };
+    this.stack[i] = { type: t, expr: { kind: 'temp', type: t, id, at: e.expr.at }, pure: true, locals: NONE, depth: 1, owned: [id] };
   }
 
   /**
@@ -341,7 +344,7 @@ class FuncBuilder {
       for (const p of ps) this.release(p.owned);
       params.forEach((t, i) => this.pushTemp(t, f.temps![i], false, at));
     } else {
-      for (const p of ps) this.stack.push({ ...p, owned: [] });
+      for (const p of ps) this.stack.push({ ...p, owned: NONE });
     }
   }
 
@@ -367,7 +370,7 @@ class FuncBuilder {
     f.op = 'else';
     f.unreachable = false;
     f.deadTail = false;
-    for (const p of f.paramEntries) this.stack.push({ ...p, owned: [] });
+    for (const p of f.paramEntries) this.stack.push({ ...p, owned: NONE });
   }
 
   private endOp(at: number): void {
@@ -440,7 +443,7 @@ class FuncBuilder {
   }
 
   private pushPlaceholder(t: ValType): void {
-    this.stack.push({ type: t, expr: placeholder(t), pure: true, locals: [], depth: 1, owned: [] });
+    this.stack.push({ type: t, expr: placeholder(t), pure: true, locals: NONE, depth: 1, owned: NONE });
   }
 
   // ---- branches -----------------------------------------------------------------------------------------
@@ -575,7 +578,7 @@ class FuncBuilder {
   }
 
   private pushConst(e: Expr): void {
-    this.stack.push({ type: e.type as ValType, expr: e, pure: true, locals: [], depth: 1, owned: [] });
+    this.stack.push({ type: e.type as ValType, expr: e, pure: true, locals: NONE, depth: 1, owned: NONE });
   }
 
   private localIndex(at: number): number {

@@ -1,5 +1,7 @@
 // Module validation: everything outside function bodies (limits, index references, constant expressions,
 // exports, start, segments), then each function body through func.ts, which also emits the function's IR.
+// The two halves are separate entry points (validateDecls, validateBody) so that the IR of a large module
+// never has to exist all at once.
 
 import { Reader } from '../decode/reader.js';
 import type { Module, ConstExpr as ConstRange, ValType, Limits } from '../ir/module.js';
@@ -9,11 +11,10 @@ import { MAX_PAGES } from '../../runtime/abi.js';
 import { buildContext, type ModuleContext } from './context.js';
 import { validateFunction } from './func.js';
 
-export interface ValidatedModule {
+/** A module whose declarations (everything outside function bodies) are valid. */
+export interface ValidatedDecls {
   readonly module: Module;
   readonly context: ModuleContext;
-  /** IR of every defined function, in definition order. */
-  readonly funcs: FuncIR[];
   /** Initializer of every defined global (imports excluded). */
   readonly globalInits: Expr[];
   /** Offset expression of each element segment (null unless active). */
@@ -22,6 +23,12 @@ export interface ValidatedModule {
   readonly elemItems: Expr[][];
   /** Offset expression of each data segment (null unless active). */
   readonly dataOffsets: (Expr | null)[];
+}
+
+/** A valid module with the IR of every function body. */
+export interface ValidatedModule extends ValidatedDecls {
+  /** IR of every defined function, in definition order. */
+  readonly funcs: FuncIR[];
 }
 
 function fail(message: string, at: number, code = 'invalid'): never {
@@ -78,7 +85,25 @@ export function constExpr(ctx: ModuleContext, range: ConstRange, type: ValType):
   }
 }
 
+/** Validates a whole module and keeps the IR of every function (the interpreter and tests want it all). */
 export function validateModule(m: Module): ValidatedModule {
+  const decls = validateDecls(m);
+  const funcs: FuncIR[] = [];
+  for (let k = 0; k < m.funcs.length; k++) funcs.push(validateBody(decls, k));
+  return { ...decls, funcs };
+}
+
+/**
+ * Validates the body of defined function `k` (0-based among the module's own functions) and returns its IR.
+ * Bodies are independent of each other once the declarations are valid, so the code generator validates
+ * them one at a time and drops each IR after use, and lazy compilation validates a body again on first call.
+ */
+export function validateBody(d: ValidatedDecls, k: number): FuncIR {
+  return validateFunction(d.context, d.module.numImportedFuncs + k);
+}
+
+/** Validates everything outside function bodies; the bodies are left to validateBody. */
+export function validateDecls(m: Module): ValidatedDecls {
   const ctx = buildContext(m);
   const nTypes = m.types.length;
   for (const imp of m.imports) {
@@ -135,7 +160,5 @@ export function validateModule(m: Module): ValidatedModule {
     if (t.params.length || t.results.length) fail('start function', 0, 'start-type');
   }
 
-  const funcs: FuncIR[] = [];
-  for (let i = 0; i < m.funcs.length; i++) funcs.push(validateFunction(ctx, m.numImportedFuncs + i));
-  return { module: m, context: ctx, funcs, globalInits, elemOffsets, elemItems, dataOffsets };
+  return { module: m, context: ctx, globalInits, elemOffsets, elemItems, dataOffsets };
 }

@@ -332,9 +332,9 @@ const wajitAot: Engine = {
         };
         if (typeof mod.instantiate !== 'function') throw new Error('the output of wajit compile exports no instantiate()');
         const w = wasi(input.args);
-        const made = (await mod.instantiate(w.getImportObject())) as { instance?: object } & object;
-        const instance = made.instance ?? made;
-        return { run: () => ({ exitCode: w.start(instance) }) };
+        // instantiate() returns the instance's exports, as the `exports` of an Instance.
+        const exports = (await mod.instantiate(w.getImportObject())) as object;
+        return { run: () => ({ exitCode: w.start({ exports }) }) };
       },
     };
   },

@@ -5,10 +5,14 @@
 // `at fN (eval at ..., <anonymous>:LINE:COLUMN)`. Only such frames are wasm frames: runtime helpers, export
 // wrappers and host functions (WASI) are left out.
 //
+// A function compiled lazily (src/pipeline.ts) is evaluated on its own and names itself in its frames:
+// `at fN (wajit:wasm-function[N]:LINE:COLUMN)`.
+//
 // Byte offsets come from a source map, which wajit emits only on request (a map built for every run would
-// cost time and memory). So after a trap the module is generated once more with a map: generation is
-// deterministic, so the LINE:COLUMN of the first run name the same code in the second. For very large
-// modules this second generation is skipped and the offsets stay unknown (see OFFSET_LIMIT).
+// cost time and memory). So after a trap the code is generated once more with a map: generation is
+// deterministic, so the LINE:COLUMN of the first run name the same code in the second. For a lazily compiled
+// function only that function is generated again; for an eagerly compiled module the whole module is, which
+// is skipped for very large modules (see OFFSET_LIMIT), leaving the offsets unknown.
 //
 // Traps that V8 raises itself (out-of-bounds memory access, call stack exhausted) are translated into a new
 // RuntimeError at the export boundary, which drops the original stack: those traps carry no wasm frames.
@@ -22,6 +26,8 @@ export interface WasmFrame {
   /** Position in the generated JavaScript (1-based line of the evaluated source, 1-based column). */
   readonly line: number;
   readonly column: number;
+  /** True for a function compiled on its first call: LINE:COLUMN are in its own code, not the module's. */
+  readonly lazy: boolean;
   /** Byte offset in the module of the instruction being executed, when known. */
   offset?: number;
 }
@@ -38,33 +44,51 @@ const OFFSET_LIMIT = 16 * 1024 * 1024;
  */
 const FUNCTION_PREAMBLE_LINES = 2;
 
-// `at f12 (eval at evaluate (file:///.../pipeline.js:20:16), <anonymous>:14:12)`; a call through a table
-// may print a receiver (`at Array.f12`) or an alias (`[as x]`).
-const FRAME = /^\s*at (?:[\w$]+\.)?f(\d+)(?: \[as [^\]]*\])? \(eval at .*<anonymous>:(\d+):(\d+)\)$/;
+// `at f12 (eval at evaluate (file:///.../pipeline.js:20:16), <anonymous>:14:12)`, or for a lazily compiled
+// function `at f12 (wajit:wasm-function[12]:3:7)`; a call through a table may print a receiver
+// (`at Array.f12`) or an alias (`[as x]`).
+const FRAME = /^\s*at (?:[\w$]+\.)?f(\d+)(?: \[as [^\]]*\])? \((?:eval at .*<anonymous>|(wajit:wasm-function\[\d+\])):(\d+):(\d+)\)$/;
 
 /** The wasm frames of a JavaScript stack trace, innermost first. */
 export function wasmFrames(stack: string | undefined): WasmFrame[] {
   const frames: WasmFrame[] = [];
   for (const line of (stack ?? '').split('\n')) {
     const m = FRAME.exec(line);
-    if (m !== null) frames.push({ func: Number(m[1]), line: Number(m[2]), column: Number(m[3]) });
+    if (m !== null) frames.push({ func: Number(m[1]), lazy: m[2] !== undefined, line: Number(m[3]), column: Number(m[4]) });
   }
   return frames;
 }
 
-/** Fills in each frame's byte offset by generating the module's code again, with a source map. */
+type MapJSON = ConstructorParameters<typeof SourceMapConsumer>[0];
+
+/** Fills in each frame's byte offset by generating the code again, with a source map. */
 export async function addOffsets(bytes: Uint8Array, frames: WasmFrame[]): Promise<void> {
-  if (frames.length === 0 || bytes.length > OFFSET_LIMIT) return;
+  if (frames.length === 0) return;
   const { decodeModule } = await import('../../compiler/decode/decode.js');
-  const { validateModule } = await import('../../compiler/validate/validate.js');
-  const { generateModule } = await import('../../compiler/codegen/module.js');
-  const { map } = generateModule(validateModule(decodeModule(bytes)), { filename: 'module.wasm', sourceMap: true });
-  if (map === undefined) return;
-  const consumer = await new SourceMapConsumer(JSON.parse(map) as ConstructorParameters<typeof SourceMapConsumer>[0]);
+  const { validateDecls } = await import('../../compiler/validate/validate.js');
+  const { generateLazyFunction, generateModule } = await import('../../compiler/codegen/module.js');
+  const decls = validateDecls(decodeModule(bytes));
+  const opts = { filename: 'module.wasm', sourceMap: true };
+  const eager = frames.filter((f) => !f.lazy);
+  if (eager.length > 0 && bytes.length <= OFFSET_LIMIT) {
+    const { map } = generateModule(decls, opts);
+    // `new Function` puts its own lines before the generated code.
+    if (map !== undefined) await lookUp(map, eager, FUNCTION_PREAMBLE_LINES);
+  }
+  for (const f of frames) {
+    if (!f.lazy) continue;
+    const { map } = generateLazyFunction(decls, f.func - decls.module.numImportedFuncs, opts);
+    if (map !== undefined) await lookUp(map, [f], 0);
+  }
+}
+
+/** Sets each frame's offset from `map`, in which generated line 1 is line `1 + skip` of the frames. */
+async function lookUp(map: string, frames: WasmFrame[], skip: number): Promise<void> {
+  const consumer = await new SourceMapConsumer(JSON.parse(map) as MapJSON);
   try {
     for (const f of frames) {
       const pos = consumer.originalPositionFor({
-        line: f.line - FUNCTION_PREAMBLE_LINES,
+        line: f.line - skip,
         column: f.column - 1,
         bias: SourceMapConsumer.GREATEST_LOWER_BOUND,
       });

@@ -37,6 +37,9 @@ Options:
                         _initialize runs first. ARGS are the function's arguments, parsed by its parameter
                         types; its results are printed one per line.
   --argv0 NAME          the module's argv[0] (default: the base name of MODULE.wasm)
+  --lazy                compile each function on its first call (the default for modules with 1 MiB of
+                        code or more: the program starts sooner)
+  --eager               compile every function before the module starts (the default for smaller modules)
   -h, --help            show this help
 
 --invoke arguments:
@@ -58,6 +61,8 @@ const OPTIONS = {
   env: { type: 'string', multiple: true },
   invoke: { type: 'string' },
   argv0: { type: 'string' },
+  lazy: { type: 'boolean' },
+  eager: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,6 +72,8 @@ interface RunOptions {
   readonly envs: readonly string[];
   readonly invoke?: string;
   readonly argv0?: string;
+  /** --lazy (true) or --eager (false); undefined: the module's size decides. */
+  readonly lazy?: boolean;
   /** The module path, undefined when none was given. */
   readonly file?: string;
   /** Everything after the module path. */
@@ -82,6 +89,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
   const envs: string[] = [];
   const single: { invoke?: string; argv0?: string } = {};
   let help = false;
+  let lazy: boolean | undefined;
   for (const token of tokens) {
     if (token.index >= cut || token.kind !== 'option') continue;
     const name = token.name;
@@ -89,7 +97,11 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     const spec = OPTIONS[name as keyof typeof OPTIONS];
     if (spec.type === 'boolean') {
       if (token.value !== undefined) throw usage(`option '${token.rawName}' takes no value`, 'run');
-      help = true;
+      if (name === 'help') help = true;
+      else {
+        if (lazy !== undefined && lazy !== (name === 'lazy')) throw usage("options '--lazy' and '--eager' exclude each other", 'run');
+        lazy = name === 'lazy';
+      }
       continue;
     }
     // A string option takes the next word as its value, whatever it is (as wasmtime's parser does).
@@ -101,7 +113,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
       single[name] = token.value;
     }
   }
-  return { help, dirs, envs, ...single, file: first?.value, guestArgs: args.slice(cut + 1) };
+  return { help, dirs, envs, ...single, ...(lazy === undefined ? {} : { lazy }), file: first?.value, guestArgs: args.slice(cut + 1) };
 }
 
 /** Guest path -> host path, from `--dir HOST[::GUEST]`; each HOST must be a directory. */
@@ -170,7 +182,9 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
   const dirs = preopens(opts.dirs);
   const bytes = readModule(file);
 
-  const { WebAssembly: wasm } = await import('../index.js');
+  const wasm = opts.lazy === undefined
+    ? (await import('../index.js')).WebAssembly
+    : (await import('../engines.js')).createWebAssembly({ lazy: opts.lazy });
   const mod = wasmCall(() => new wasm.Module(bytes), file);
   const imports = wasm.Module.imports(mod);
   const foreign = imports.find((i) => i.module !== WASI_MODULE);

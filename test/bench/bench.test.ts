@@ -265,7 +265,7 @@ describe('wajit bench with real engines', () => {
     expect(list.stdout).toMatch(/i32-loops +500 \/ 1000/);
     for (const e of ENGINES) expect(list.stdout).toContain(e.name);
     const cases: [string[], number, RegExp][] = [
-      [['--engines', 'nope'], 2, /unknown engine 'nope' \(engines: native, native-nodewasi, wajit/],
+      [['--engines', 'nope'], 2, /unknown engine 'nope' \(engines: native, native-noliftoff, native-nodewasi, wajit/],
       [['nope'], 2, /unknown program 'nope' \(programs: i32-loops, i64-hash/],
       [['--runs', '0'], 2, /--runs needs a positive integer/],
       [['--size', 'huge'], 2, /--size must be small or large/],

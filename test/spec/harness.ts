@@ -36,8 +36,12 @@ export interface Engine {
   readonly api: WasmApi;
 }
 
-/** Loads the engine named by `WAJIT_SPEC_ENGINE` (default wajit). Rejects if wajit's API cannot be loaded. */
-export async function loadEngine(name: string | undefined): Promise<Engine> {
+/**
+ * Loads the engine named by `WAJIT_SPEC_ENGINE` (default wajit). Rejects if wajit's API cannot be loaded.
+ * `lazy` (from `WAJIT_SPEC_LAZY`) forces wajit's lazy (true) or eager (false) compilation; by default the
+ * module size decides, which for the suite's small modules means eager.
+ */
+export async function loadEngine(name: string | undefined, lazy?: boolean): Promise<Engine> {
   const which = name === undefined || name === '' ? 'wajit' : name;
   if (which === 'native') return { name: 'native', api: (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly };
   if (which === 'interp') {
@@ -46,6 +50,11 @@ export async function loadEngine(name: string | undefined): Promise<Engine> {
     return { name: 'interp', api: createWebAssembly({ engine: 'interp' }) as unknown as WasmApi };
   }
   if (which !== 'wajit') throw new Error(`WAJIT_SPEC_ENGINE must be 'wajit', 'interp' or 'native', not '${which}'`);
+  if (lazy !== undefined) {
+    // The compiler with every function compiled on its first call (true) or all up front (false).
+    const { createWebAssembly } = await import('../../src/engines.js');
+    return { name: 'wajit', api: createWebAssembly({ lazy }) as unknown as WasmApi };
+  }
   const mod = (await import('../../src/index.js')) as unknown as { WebAssembly?: WasmApi };
   if (mod.WebAssembly === undefined) throw new Error("src/index.ts does not export 'WebAssembly'");
   return { name: 'wajit', api: mod.WebAssembly };

@@ -1,6 +1,7 @@
 // The WebAssembly core spec suite as vitest tests: one test per JSON file of `WASM_SPEC_DIR/core`, run by
 // harness.ts against the engine named by WAJIT_SPEC_ENGINE (`wajit`, the default, or `native` to check the
-// runner against the host's WebAssembly).
+// runner against the host's WebAssembly). WAJIT_SPEC_LAZY=1 runs wajit with lazy compilation (every function
+// compiled on its first call), WAJIT_SPEC_LAZY=0 with eager compilation; the expected failures are the same.
 //
 // Conformance is data: expected-failures.json (expected-failures.native.json for the native engine) lists
 // the commands known to fail, by file and line (line null = the whole file). A test fails on a failure not
@@ -27,6 +28,8 @@ const root = repoRoot();
 const specDir = resolve(root, process.env.WASM_SPEC_DIR ?? '../shared/spec');
 const coreDir = join(specDir, 'core');
 const engineName = process.env.WAJIT_SPEC_ENGINE ?? 'wajit';
+const lazyEnv = process.env.WAJIT_SPEC_LAZY;
+const lazy = lazyEnv === '1' ? true : lazyEnv === '0' ? false : undefined;
 const writeFailures = process.env.WAJIT_SPEC_WRITE_FAILURES === '1';
 const listPath = join(here, engineName === 'native' ? 'expected-failures.native.json' : 'expected-failures.json');
 
@@ -126,7 +129,7 @@ const suitePresent = existsSync(coreDir);
 const files = suitePresent ? readdirSync(coreDir).filter((f) => f.endsWith('.json')).sort() : [];
 const results = new Map<string, FileResult>();
 
-describe(`spec core (${engineName})`, () => {
+describe(`spec core (${engineName}${lazy === undefined ? '' : lazy ? ', lazy' : ', eager'})`, () => {
   if (!suitePresent) {
     const note = `spec suite not found at ${coreDir} (set WASM_SPEC_DIR to the directory holding core/)`;
     if (process.env.CI === 'true') {
@@ -139,7 +142,7 @@ describe(`spec core (${engineName})`, () => {
   }
 
   // Loaded once; a failure to load shows in every file's test rather than aborting collection.
-  const engine: Promise<Engine> = loadEngine(engineName);
+  const engine: Promise<Engine> = loadEngine(engineName, lazy);
   engine.catch(() => {});
 
   it('expected-failures list names only files of the suite, once per line', () => {

