@@ -99,12 +99,19 @@ export interface LinkRecord {
   readonly data: (Uint8Array | null)[];
   /** Per-instance element segments, filled by generated code; null once dropped. */
   readonly elems: (unknown[] | null)[];
+  /**
+   * Metered code only (compiled with `fuel`): called when the instance's fuel counter drops below zero, with
+   * that counter; returns the counter's next value or traps (runtime/meter.ts).
+   */
+  readonly refuel?: (counter: number) => number;
 }
 
 /** What a compiled module's link function returns. */
 export interface LinkResult {
   /** Raw functions of the whole function index space (imports included). */
   readonly funcs: readonly RawFunc[];
+  /** Metered code only: reads and sets the fuel counter the generated code decrements. */
+  readonly counter?: { get(): number; set(n: number): void };
 }
 
 /**
@@ -134,6 +141,9 @@ export const enum Trap {
   IndirectCallTypeMismatch = 8,
   CallStackExhausted = 9,
   NullReference = 10,
+  /** Resource limits (runtime/meter.ts), not wasm traps: the instance ran out of its budget. */
+  FuelExhausted = 11,
+  Timeout = 12,
 }
 
 /** Messages worded as the spec's reference interpreter words them (the spec suite's assert_trap texts). */
@@ -149,6 +159,8 @@ export const TRAP_MESSAGES: readonly string[] = [
   'indirect call type mismatch',
   'call stack exhausted',
   'null reference',
+  'fuel exhausted',
+  'execution timed out',
 ];
 
 export const PAGE_SIZE = 65536;

@@ -39,4 +39,6 @@ export const TRAP = Object.freeze({
   IndirectCallTypeMismatch: Trap.IndirectCallTypeMismatch,
   CallStackExhausted: Trap.CallStackExhausted,
   NullReference: Trap.NullReference,
+  FuelExhausted: Trap.FuelExhausted,
+  Timeout: Trap.Timeout,
 } as const);

@@ -15,6 +15,7 @@ import type {
   FuncType, GlobalCell, GlobalType, ImportDescriptor, Limits, LinkRecord, LinkResult, ModuleDescriptor, RawFunc,
 } from './abi.js';
 import { LinkError } from './errors.js';
+import { Meter, type Limits as MeterLimits } from './meter.js';
 import { makeCell } from './global.js';
 import { MemoryInstance } from './memory.js';
 import { TableInstance } from './table.js';
@@ -29,6 +30,16 @@ export interface Instantiated {
   readonly exports: Record<string, unknown>;
   /** The function index space of the instance (imports first). */
   readonly funcs: readonly RawFunc[];
+  /** The instance's fuel and timeout, when it has limits. */
+  readonly meter?: Meter;
+}
+
+/** An exported function whose calls from JavaScript each start the instance's timeout. */
+function timedExport(f: (...args: unknown[]) => unknown, meter: Meter): (...args: unknown[]) => unknown {
+  const g = (...args: unknown[]): unknown => meter.call(() => f(...args));
+  Object.defineProperty(g, 'name', { value: f.name, configurable: true });
+  Object.defineProperty(g, 'length', { value: f.length, configurable: true });
+  return g;
 }
 
 /** Canonical type ids per descriptor: the same for every instance of a module. */
@@ -45,10 +56,17 @@ function typeIds(desc: ModuleDescriptor): readonly number[] {
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 
+/** Host limits on one instance (wajit's `createWebAssembly` options); fuel and timeout need metered code. */
+export interface InstanceLimits extends MeterLimits {
+  /** Cap on the page count of every memory the module defines. */
+  readonly maxMemoryPages?: number;
+}
+
 export function instantiate(
   desc: ModuleDescriptor,
   link: (I: LinkRecord) => LinkResult,
   importObject: unknown,
+  limits: InstanceLimits = {},
 ): Instantiated {
   if (importObject !== undefined && !isObject(importObject)) throw new TypeError('the import object must be an object');
   if (desc.imports.length > 0 && importObject === undefined) {
@@ -81,7 +99,7 @@ export function instantiate(
   // initial values; globals that stay internal live in generated code and need no cell).
   for (let i = mems.length; i < desc.memories.length; i++) {
     const { min, max } = desc.memories[i]!.limits;
-    mems.push(new MemoryInstance(min, max));
+    mems.push(new MemoryInstance(min, max, limits.maxMemoryPages));
   }
   for (let i = tables.length; i < desc.tables.length; i++) {
     const { elem, limits } = desc.tables[i]!;
@@ -94,14 +112,22 @@ export function instantiate(
 
   // 3. Link. Data segments are read-only to generated code, so the instance shares the descriptor's bytes;
   // the array itself is per instance because data.drop nulls entries in it.
+  const metered = limits.fuel !== undefined || limits.timeout !== undefined;
+  const meter = metered ? new Meter(limits) : undefined;
   const I: LinkRecord = {
     mems, tables, globals, funcs, types,
     data: desc.data.slice(),
     elems: new Array<unknown[] | null>(desc.elemCount).fill(null),
+    ...(meter ? { refuel: meter.refuel } : {}),
   };
   let space: readonly RawFunc[];
   try {
-    space = link(I).funcs;
+    const linked = link(I);
+    space = linked.funcs;
+    if (meter) {
+      if (linked.counter === undefined) throw new TypeError('fuel and timeout need a module compiled with metering');
+      meter.counter = linked.counter;
+    }
   } catch (e) {
     throw translateError(e);
   }
@@ -111,7 +137,8 @@ export function instantiate(
   if (desc.start >= 0) {
     try {
       const start = space[desc.start]!;
-      start();
+      if (meter) meter.call(start);
+      else start();
     } catch (e) {
       throw translateError(e);
     }
@@ -121,13 +148,17 @@ export function instantiate(
   const exports: Record<string, unknown> = Object.create(null);
   for (const e of desc.exports) {
     switch (e.kind) {
-      case 'func': exports[e.name] = exportFunction(space[e.index]!, e.index); break;
+      case 'func': {
+        const f = exportFunction(space[e.index]!, e.index);
+        exports[e.name] = meter?.timed ? timedExport(f, meter) : f;
+        break;
+      }
       case 'memory': exports[e.name] = memoryObject(mems[e.index]!); break;
       case 'table': exports[e.name] = tableObject(tables[e.index]!); break;
       case 'global': exports[e.name] = globalObject(globals[e.index]!); break;
     }
   }
-  return { exports: Object.freeze(exports), funcs: space };
+  return { exports: Object.freeze(exports), funcs: space, ...(meter ? { meter } : {}) };
 }
 
 type Fail = (why: string) => never;

@@ -33,10 +33,18 @@ export class MemoryInstance {
   private size: number;
   private readonly listeners: (() => void)[] = [];
 
-  constructor(min: number, max?: number) {
+  /**
+   * A host-imposed cap on the page count (wajit's `maxMemoryPages`), below the type's maximum: growing past it
+   * fails as an allocation failure does (memory.grow returns -1).
+   */
+  readonly cap: number;
+
+  constructor(min: number, max?: number, cap = MAX_PAGES) {
     if (min > MAX_PAGES || (max !== undefined && (max < min || max > MAX_PAGES))) {
       throw new RangeError(`invalid memory limits ${min}..${max ?? ''}`);
     }
+    if (min > cap) throw new RangeError(`memory of ${min} pages is above the limit of ${cap} pages`);
+    this.cap = cap;
     this.size = min;
     this.max = max;
     this.buffer = new ArrayBuffer(min * PAGE_SIZE);
@@ -58,7 +66,7 @@ export class MemoryInstance {
     delta >>>= 0;
     if (delta === 0) return old;
     const n = old + delta;
-    if (n > (this.max ?? MAX_PAGES) || n > MAX_PAGES) return -1;
+    if (n > (this.max ?? MAX_PAGES) || n > this.cap) return -1;
     let next: ArrayBuffer;
     try {
       next = replaceBuffer(this.buffer, n * PAGE_SIZE);

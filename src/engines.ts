@@ -21,20 +21,47 @@ export interface EngineOptions {
   engine?: EngineKind;
   /** Compile every function on its first call (true) or before instantiation (false); compile engine only. */
   lazy?: boolean;
+  /**
+   * Limits for untrusted code (runtime/meter.ts). `fuel`: an instruction budget per instance, counted at
+   * function entries and loop headers; running out traps with "fuel exhausted", and setFuel() lets the
+   * instance run again. `timeout`: milliseconds of wall-clock time per call from JavaScript (instantiation
+   * included), built on the same counter; it traps with "execution timed out". Both make the compiler emit
+   * the counting code (compile engine only). `maxMemoryPages`: no memory the module defines may grow past
+   * this many 64 KiB pages (memory.grow returns -1; a larger initial size fails instantiation).
+   */
+  fuel?: number;
+  timeout?: number;
+  maxMemoryPages?: number;
 }
 
 export type WebAssemblyNamespace = typeof WebAssembly;
+
+function checkNumber(opts: EngineOptions, name: 'fuel' | 'timeout' | 'maxMemoryPages', min: number): void {
+  const v = opts[name];
+  if (v !== undefined && !(typeof v === 'number' && v >= min)) throw new TypeError(`the ${name} option must be a number >= ${min}`);
+}
 
 export function createWebAssembly(opts: EngineOptions = {}): WebAssemblyNamespace {
   const engine = opts.engine ?? 'compile';
   if (engine !== 'compile' && engine !== 'interp') throw new TypeError(`unknown engine '${String(engine)}'`);
   if (opts.lazy !== undefined && typeof opts.lazy !== 'boolean') throw new TypeError('the lazy option must be a boolean');
-  if (engine === 'compile' && opts.lazy === undefined) return WebAssembly;
+  checkNumber(opts, 'fuel', 0);
+  checkNumber(opts, 'timeout', 1);
+  checkNumber(opts, 'maxMemoryPages', 0);
+  const metered = opts.fuel !== undefined || opts.timeout !== undefined;
+  if (metered && engine === 'interp') throw new TypeError('fuel and timeout are not supported by the interpreter');
+  const limited = metered || opts.maxMemoryPages !== undefined;
+  if (engine === 'compile' && opts.lazy === undefined && !limited) return WebAssembly;
 
   class EngineModule extends Module {}
   // Named like the standard class: the JS API shows `WebAssembly.Module`.
   Object.defineProperty(EngineModule, 'name', { value: 'Module' });
-  setModuleEngine(EngineModule, engine === 'interp' ? { engine } : { engine, lazy: opts.lazy });
+  const limits = {
+    ...(opts.fuel === undefined ? {} : { fuel: opts.fuel }),
+    ...(opts.timeout === undefined ? {} : { timeout: opts.timeout }),
+    ...(opts.maxMemoryPages === undefined ? {} : { maxMemoryPages: opts.maxMemoryPages }),
+  };
+  setModuleEngine(EngineModule, engine === 'interp' ? { engine } : { engine, lazy: opts.lazy, metered }, limited ? limits : undefined);
 
   async function compile(bytes: BufferSource): Promise<Module> {
     return new EngineModule(bytes);

@@ -14,7 +14,8 @@ import { Global } from '../runtime/js-api/global.js';
 import { tag } from '../runtime/js-api/idl.js';
 import { Memory } from '../runtime/js-api/memory.js';
 import { Table } from '../runtime/js-api/table.js';
-import { instantiate as instantiateCore } from '../runtime/link.js';
+import { instantiate as instantiateCore, type InstanceLimits } from '../runtime/link.js';
+import type { Meter } from '../runtime/meter.js';
 import { checkModule, compileModule, type CompileOptions, type CompiledModule } from './pipeline.js';
 
 export { CompileError, LinkError, RuntimeError, Global, Memory, Table };
@@ -71,6 +72,8 @@ function asCompileError(e: unknown): CompileError {
 
 /** The compiled module behind a wajit Module, or undefined for any other value. */
 let compiledOf: (m: unknown) => CompiledModule | undefined;
+/** The host limits of a module's instances (set by its engine's namespace). */
+let limitsOf: (m: Module) => InstanceLimits | undefined;
 
 function requireModule(m: unknown, what: string): CompiledModule {
   const c = compiledOf(m);
@@ -83,10 +86,32 @@ function requireModule(m: unknown, what: string): CompiledModule {
  * standard `Module` is not in the map and compiles with the defaults.
  */
 const engineOptions = new WeakMap<object, CompileOptions>();
+/** Host limits for the instances of modules of a Module subclass (src/engines.ts). */
+const engineLimits = new WeakMap<object, InstanceLimits>();
 
-/** Makes `new cls(bytes)` (cls a subclass of Module) compile with `opts`. */
-export function setModuleEngine(cls: typeof Module, opts: CompileOptions): void {
+/** Makes `new cls(bytes)` (cls a subclass of Module) compile with `opts`, its instances get `limits`. */
+export function setModuleEngine(cls: typeof Module, opts: CompileOptions, limits?: InstanceLimits): void {
   engineOptions.set(cls, opts);
+  if (limits !== undefined) engineLimits.set(cls, limits);
+}
+
+/** The meters of instances with fuel or a timeout. */
+const meters = new WeakMap<object, Meter>();
+
+function meterOf(instance: unknown, what: string): Meter {
+  const m = typeof instance === 'object' && instance !== null ? meters.get(instance) : undefined;
+  if (m === undefined) throw new TypeError(`${what}: not an instance created with fuel or a timeout`);
+  return m;
+}
+
+/** The fuel an instance has left (created by a namespace with `fuel` or `timeout`; Infinity when unlimited). */
+export function getFuel(instance: Instance): number {
+  return meterOf(instance, 'getFuel()').fuel;
+}
+
+/** Gives an instance `fuel` units from now on (after "fuel exhausted", it runs again). */
+export function setFuel(instance: Instance, fuel: number): void {
+  meterOf(instance, 'setFuel()').fuel = fuel;
 }
 
 /** True for a wajit Module of any engine. */
@@ -97,9 +122,11 @@ export function isModule(m: unknown): m is Module {
 export class Module {
   // A private field also makes the class nominal for TypeScript, which the instantiate overloads rely on.
   readonly #compiled: CompiledModule;
+  readonly #limits: InstanceLimits | undefined;
 
   static {
     compiledOf = (m) => (typeof m === 'object' && m !== null && #compiled in m ? m.#compiled : undefined);
+    limitsOf = (m) => m.#limits;
   }
 
   constructor(bytes: BufferSource) {
@@ -109,7 +136,9 @@ export class Module {
     } catch (e) {
       throw asCompileError(e);
     }
+    this.#limits = engineLimits.get(new.target);
   }
+
 
   static exports(module: Module): ModuleExportDescriptor[] {
     const { descriptor } = requireModule(module, 'WebAssembly.Module.exports()');
@@ -136,7 +165,9 @@ export class Instance {
 
   constructor(module: Module, importObject?: object) {
     const c = requireModule(module, 'WebAssembly.Instance()');
-    this.#exports = instantiateCore(c.descriptor, c.link, importObject).exports;
+    const made = instantiateCore(c.descriptor, c.link, importObject, limitsOf(module));
+    this.#exports = made.exports;
+    if (made.meter !== undefined) meters.set(this, made.meter);
   }
 
   get exports(): Record<string, unknown> {

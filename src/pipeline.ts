@@ -46,6 +46,8 @@ export interface CompileOptions {
    * docs/performance.md; off by default).
    */
   keepBodies?: boolean;
+  /** Generate metered code (fuel counted at function entries and loop headers): needed for fuel and timeouts. */
+  metered?: boolean;
   /** Called with the function index each time a function's code is generated (tests, debugging). */
   onGenerate?: (index: number) => void;
 }
@@ -110,7 +112,7 @@ function lazySource(decls: ValidatedDecls, bodies: (FuncIR | undefined)[], opts:
     const ir = bodies[k];
     // A kept body serves the first instance; any later one validates again.
     bodies[k] = undefined;
-    const { code } = generateLazyFunction(ir === undefined ? decls : { ...decls, funcs: withBody(k, ir) }, k);
+    const { code } = generateLazyFunction(ir === undefined ? decls : { ...decls, funcs: withBody(k, ir) }, k, { metered: opts.metered });
     opts.onGenerate?.(i);
     return code;
   };

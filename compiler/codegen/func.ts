@@ -179,6 +179,8 @@ export class FuncGen {
     f.params.forEach((t, i) => { params.push(`l${i}`); if (t === 'i64') params.push(`l${i}h`); });
     J.setPos(f.at);
     const body = this.stmts(f.body);
+    // Only a function that calls can recurse: a call-free one runs a bounded time between its loop headers.
+    if (this.info.metered && hasCall(f.body)) body.unshift(meter(fuelCost(f.body)));
     const decls: [string, ES.Expression | null][] = [];
     for (let i = f.params.length; i < f.locals.length; i++) declare(decls, `l${i}`, f.locals[i]);
     f.temps.forEach((t, i) => declare(decls, `t${i}`, t));
@@ -227,9 +229,9 @@ export class FuncGen {
       case 'loop': {
         const body = this.stmts(s.body);
         J.setPos(s.at);
+        if (this.info.metered) body.unshift(meter(fuelCost(s.body)));
         if (!endsInJump(s.body)) body.push(J.brk(null));
-        const loop = J.whileTrue(J.block(body));
-        this.emit(J.labeled(`L${s.label}`, loop));
+        this.emit(J.labeled(`L${s.label}`, J.whileTrue(J.block(body))));
         return;
       }
       case 'if': {
@@ -893,6 +895,50 @@ function mayGrow(e: Expr): boolean {
     }
   }
   return false;
+}
+
+/**
+ * A fuel check point (runtime/meter.ts): `if ((fuel = fuel - cost | 0) < 0) fuel = refuel(fuel) | 0;`.
+ * Every loop header and the entry of every function that calls has one, so no execution runs long without
+ * passing one. (A copy of the counter in a local inside call-free loops was measured slower: the copies in
+ * and out on every loop entry and exit cost more than the memory cell they avoid.)
+ */
+function meter(cost: number): ES.Statement {
+  const take = J.assign(I('fuel'), or0(J.bin('-', I('fuel'), lit(cost))));
+  // `| 0`: the call's result is an int32 like the subtraction's, so V8 keeps the counter untagged.
+  return J.ifStmt(J.bin('<', take, lit(0)), J.assignStmt(I('fuel'), or0(J.call(I('refuel'), [I('fuel')]))));
+}
+
+/** True when the statements contain a call (direct or indirect) anywhere. */
+function hasCall(list: readonly Stmt[]): boolean {
+  const todo: unknown[] = [...list];
+  while (todo.length) {
+    const x = todo.pop();
+    if (Array.isArray(x)) { for (const y of x) todo.push(y); continue; }
+    if (typeof x !== 'object' || x === null || !('kind' in x)) continue;
+    const k = (x as Expr).kind;
+    if (k === 'call' || k === 'call_indirect') return true;
+    for (const v of Object.values(x)) if (typeof v === 'object' && v !== null) todo.push(v);
+  }
+  return false;
+}
+
+/**
+ * The fuel a check point charges: the IR nodes (statements and expression nodes, about one per wasm
+ * instruction) of the code it guards, nested loops excluded (they have their own check point). At least 1.
+ */
+function fuelCost(list: readonly Stmt[]): number {
+  let n = 0;
+  const todo: unknown[] = [...list];
+  while (todo.length) {
+    const x = todo.pop();
+    if (Array.isArray(x)) { for (const y of x) todo.push(y); continue; }
+    if (typeof x !== 'object' || x === null || !('kind' in x)) continue;
+    n++;
+    if ((x as Stmt).kind === 'loop') continue;
+    for (const v of Object.values(x)) if (typeof v === 'object' && v !== null) todo.push(v);
+  }
+  return Math.max(1, n);
 }
 
 /** -1 when the i32 condition c holds, else 0 (a comparison's boolean is negated directly). */

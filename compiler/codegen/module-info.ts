@@ -18,7 +18,8 @@ export class ModuleInfo {
   readonly constants = new Map<string, [string, ES.Expression]>();
 
   /** `lazy`: functions are compiled on first call, behind stubs (see generateModule). */
-  constructor(readonly v: ValidatedDecls, readonly lazy = false) {
+  /** `metered`: functions count fuel (runtime/meter.ts) at their entry and loop headers. */
+  constructor(readonly v: ValidatedDecls, readonly lazy = false, readonly metered = false) {
     const m = v.module;
     for (let i = 0; i < m.numImportedGlobals; i++) this.cellGlobals.add(i);
     for (const e of m.exports) if (e.kind === 'global') this.cellGlobals.add(e.index);

@@ -47,6 +47,12 @@ export interface GenerateOptions {
   lazy?: boolean;
   /** Indent the output for reading (default: compact, without indentation). */
   pretty?: boolean;
+  /**
+   * Metering: every function entry and loop header subtracts the size of the code it guards from a fuel
+   * counter and calls the link record's `refuel` when it drops below zero (runtime/meter.ts). Needed for
+   * instances with fuel or a timeout.
+   */
+  metered?: boolean;
 }
 
 export interface Generated {
@@ -80,7 +86,7 @@ export function generateModule(v: ModuleToGenerate, opts: GenerateOptions = {}):
 export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Printer): void {
   const m = v.module;
   const lazy = opts.lazy === true;
-  const info = new ModuleInfo(v, lazy);
+  const info = new ModuleInfo(v, lazy, opts.metered === true);
   const I = J.id;
   const L = J.num;
   J.trackPositions(out.mapped);
@@ -122,6 +128,10 @@ export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Pri
   }
   decl(cells);
   decl(internal, 'let');
+  if (info.metered) {
+    decl([['fuel', L(0)]], 'let');
+    decl([['refuel', J.member(I('I'), 'refuel')]]);
+  }
 
   if (lazy) {
     m.funcs.forEach((t, k) => { for (const s of stub(m.numImportedFuncs + k, m.types[t].params)) link(s); });
@@ -168,7 +178,14 @@ export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Pri
     link(J.assignStmt(rec('data', k), J.nul()));
   });
   const nFuncs = m.numImportedFuncs + m.funcs.length;
-  link(J.ret(J.object([['funcs', J.array(Array.from({ length: nFuncs }, (_, i) => info.funcRef(i)))]])));
+  const result: [string, ES.Expression][] = [['funcs', J.array(Array.from({ length: nFuncs }, (_, i) => info.funcRef(i)))]];
+  if (info.metered) {
+    // counter: { get: () => fuel, set: (n) => { fuel = n; } } for the runtime's Meter.
+    const getter = J.arrow(J.block([J.ret(I('fuel'))]));
+    const setter = { ...J.arrow(J.block([J.assignStmt(I('fuel'), I('n'))])), params: [I('n')] };
+    result.push(['counter', J.object([['get', getter], ['set', setter]])]);
+  }
+  link(J.ret(J.object(result)));
   out.text('};\n');
   J.trackPositions(false);
 }
@@ -185,7 +202,7 @@ export function lazyFunctionURL(index: number): string {
  * Positions in the source map are relative to this source; stack frames name it lazyFunctionURL(index).
  */
 export function generateLazyFunction(v: ModuleToGenerate, k: number, opts: GenerateOptions = {}): Generated {
-  const info = new ModuleInfo(v, true);
+  const info = new ModuleInfo(v, true, opts.metered === true);
   const f = bodyOf(v, k);
   const out = printer(opts);
   J.trackPositions(out.mapped);

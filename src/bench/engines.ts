@@ -284,6 +284,24 @@ const wajit: Engine = {
   },
 };
 
+/**
+ * wajit with fuel metering on (a budget that never runs out, so every check point runs and none traps):
+ * what limiting untrusted code costs, against the `wajit` column.
+ */
+const wajitFuel: Engine = {
+  name: 'wajit-fuel',
+  describe: "wajit with fuel metering (createWebAssembly({ fuel: 1e15 })) + wajit's WASI",
+  kind: 'wasi',
+  optIn: 'measures the cost of fuel metering; name it in --engines',
+  version: wajitVersion,
+  available: wajit.available,
+  supports: hasCommand,
+  async load() {
+    const { createWebAssembly } = await import('../engines.js');
+    return jsApiEngine(createWebAssembly({ fuel: 1e15 }) as unknown as Namespace, await wajitWasi(), false);
+  },
+};
+
 const interp: Engine = {
   name: 'interp',
   describe: "wajit's interpreter over the validated IR (createWebAssembly({ engine: 'interp' })) + wajit's WASI",
@@ -496,7 +514,7 @@ const webassemblyjs: Engine = {
 
 /** Every engine, in the order of the table's columns. */
 export const ENGINES: readonly Engine[] = [
-  native, nativeNoLiftoff, nativeNodeWasi, wajit, wajitAot, interp, wasm2js, polywasm, wasmInterp, webassemblyjs,
+  native, nativeNoLiftoff, nativeNodeWasi, wajit, wajitFuel, wajitAot, interp, wasm2js, polywasm, wasmInterp, webassemblyjs,
 ];
 
 /** The engine every ratio and checksum is measured against. */

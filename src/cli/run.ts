@@ -40,6 +40,12 @@ Options:
   --lazy                compile each function on its first call (the default for modules with 1 MiB of
                         code or more: the program starts sooner)
   --eager               compile every function before the module starts (the default for smaller modules)
+  --fuel N              let the module execute about N instructions (counted at function entries and loop
+                        headers), then trap with "fuel exhausted"
+  --timeout TIME        trap with "execution timed out" after TIME of wall-clock time: milliseconds, or
+                        with a unit: 500ms, 10s, 2m
+  --max-memory SIZE     cap every memory the module defines at SIZE: pages of 64 KiB, or with a unit:
+                        64MiB, 1GiB (memory.grow fails beyond it; a larger initial memory is refused)
   -h, --help            show this help
 
 --invoke arguments:
@@ -63,6 +69,9 @@ const OPTIONS = {
   argv0: { type: 'string' },
   lazy: { type: 'boolean' },
   eager: { type: 'boolean' },
+  fuel: { type: 'string' },
+  timeout: { type: 'string' },
+  'max-memory': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -74,6 +83,10 @@ interface RunOptions {
   readonly argv0?: string;
   /** --lazy (true) or --eager (false); undefined: the module's size decides. */
   readonly lazy?: boolean;
+  /** Limits: --fuel (instructions), --timeout (ms), --max-memory (pages). */
+  readonly fuel?: number;
+  readonly timeout?: number;
+  readonly maxMemoryPages?: number;
   /** The module path, undefined when none was given. */
   readonly file?: string;
   /** Everything after the module path. */
@@ -87,7 +100,10 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
   const cut = first === undefined ? args.length : first.index;
   const dirs: string[] = [];
   const envs: string[] = [];
-  const single: { invoke?: string; argv0?: string } = {};
+  const single: { invoke?: string; argv0?: string; fuel?: number; timeout?: number; maxMemoryPages?: number } = {};
+  const once = (key: keyof typeof single, rawName: string): void => {
+    if (single[key] !== undefined) throw usage(`option '${rawName}' given twice`, 'run');
+  };
   let help = false;
   let lazy: boolean | undefined;
   for (const token of tokens) {
@@ -109,11 +125,34 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     if (name === 'dir') dirs.push(token.value);
     else if (name === 'env') envs.push(token.value);
     else if (name === 'invoke' || name === 'argv0') {
-      if (single[name] !== undefined) throw usage(`option '${token.rawName}' given twice`, 'run');
+      once(name, token.rawName);
       single[name] = token.value;
+    } else if (name === 'fuel') {
+      once('fuel', token.rawName);
+      single.fuel = quantity(token.value, token.rawName, {});
+    } else if (name === 'timeout') {
+      once('timeout', token.rawName);
+      single.timeout = quantity(token.value, token.rawName, { ms: 1, s: 1000, m: 60_000 });
+      if (single.timeout < 1) throw usage(`option '${token.rawName}' needs at least 1 ms`, 'run');
+    } else if (name === 'max-memory') {
+      once('maxMemoryPages', token.rawName);
+      const bytes = quantity(token.value, token.rawName, { KiB: 1024, MiB: 1 << 20, GiB: 1 << 30 });
+      // A bare number counts pages; with a unit, whole pages within the size.
+      single.maxMemoryPages = /^\d+$/.test(token.value) ? bytes : Math.floor(bytes / 65536);
     }
   }
   return { help, dirs, envs, ...single, ...(lazy === undefined ? {} : { lazy }), file: first?.value, guestArgs: args.slice(cut + 1) };
+}
+
+/** A non-negative integer with an optional unit from `units` (factor per unit name). */
+function quantity(text: string, option: string, units: Record<string, number>): number {
+  const m = /^(\d+)([A-Za-z]*)$/.exec(text);
+  const factor = m === null ? undefined : m[2] === '' ? 1 : units[m[2]!];
+  if (m === null || factor === undefined) {
+    const names = Object.keys(units);
+    throw usage(`option '${option}' needs a whole number${names.length ? ` (optionally with a unit: ${names.join(', ')})` : ''}, not '${text}'`, 'run');
+  }
+  return Number(m[1]) * factor;
 }
 
 /** Guest path -> host path, from `--dir HOST[::GUEST]`; each HOST must be a directory. */
@@ -182,9 +221,14 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
   const dirs = preopens(opts.dirs);
   const bytes = readModule(file);
 
-  const wasm = opts.lazy === undefined
+  const limits = {
+    ...(opts.fuel === undefined ? {} : { fuel: opts.fuel }),
+    ...(opts.timeout === undefined ? {} : { timeout: opts.timeout }),
+    ...(opts.maxMemoryPages === undefined ? {} : { maxMemoryPages: opts.maxMemoryPages }),
+  };
+  const wasm = opts.lazy === undefined && Object.keys(limits).length === 0
     ? (await import('../index.js')).WebAssembly
-    : (await import('../engines.js')).createWebAssembly({ lazy: opts.lazy });
+    : (await import('../engines.js')).createWebAssembly({ ...(opts.lazy === undefined ? {} : { lazy: opts.lazy }), ...limits });
   const mod = wasmCall(() => new wasm.Module(bytes), file);
   const imports = wasm.Module.imports(mod);
   const foreign = imports.find((i) => i.module !== WASI_MODULE);

@@ -170,7 +170,7 @@ describe('checksums against native (stand-in cells)', () => {
     expect(reason('webassemblyjs')).toMatch(/^not run by default/);
     expect(ran.has('native')).toBe(true);
     expect(ran.has('wajit')).toBe(true);
-    expect(result.engines.map((e) => e.name)).toEqual(ENGINES.map((e) => e.name));
+    expect(result.engines.map((e) => e.name).sort()).toEqual(ENGINES.map((e) => e.name).sort());
   });
 });
 
@@ -265,7 +265,7 @@ describe('wajit bench with real engines', () => {
     expect(list.stdout).toMatch(/i32-loops +500 \/ 1000/);
     for (const e of ENGINES) expect(list.stdout).toContain(e.name);
     const cases: [string[], number, RegExp][] = [
-      [['--engines', 'nope'], 2, /unknown engine 'nope' \(engines: native, native-noliftoff, native-nodewasi, wajit/],
+      [['--engines', 'nope'], 2, /unknown engine 'nope' \(engines: native, native-noliftoff, native-nodewasi, wajit, wajit-fuel/],
       [['nope'], 2, /unknown program 'nope' \(programs: i32-loops, i64-hash/],
       [['--runs', '0'], 2, /--runs needs a positive integer/],
       [['--size', 'huge'], 2, /--size must be small or large/],

@@ -448,3 +448,33 @@ describe('the bundled example', () => {
     expectError(wajit('dump', example, '--func', 'nope'), 1, /no function 'nope'/);
   });
 });
+
+describe('run: limits for untrusted code', () => {
+  const example = join('examples', 'hello.wasm');
+
+  it('--fuel ends a long run with a trap (exit 134); enough fuel lets it finish', () => {
+    const r = wajit('run', '--fuel', '10000', '--invoke', 'sum_primes', example, '2000000');
+    expect(r.code).toBe(134);
+    expect(r.stderr).toMatch(/^wajit: error: trap: fuel exhausted in /);
+    const ok = wajit('run', '--fuel', '100000000000', '--invoke', 'sum_primes', example, '1000');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe('76127\n');
+  });
+
+  it('--timeout and --max-memory', () => {
+    const slow = wajit('run', '--timeout', '1ms', '--invoke', 'sum_primes', example, '2000000');
+    expect(slow.code).toBe(134);
+    expect(slow.stderr).toMatch(/^wajit: error: trap: execution timed out in /);
+    // The module's memory has 32 pages: a cap of 16 refuses it, 2 MiB (32 pages) is enough.
+    expectError(wajit('run', '--max-memory', '16', '--invoke', 'fib', example, '10'), 1, /memory of 32 pages is above the limit of 16 pages/);
+    const fits = wajit('run', '--max-memory', '2MiB', '--invoke', 'fib', example, '10');
+    expect(fits.code, fits.stderr).toBe(0);
+  });
+
+  it('rejects malformed limits with a usage error', () => {
+    expectError(wajit('run', '--fuel', '1e5', example), 2, /option '--fuel' needs a whole number/);
+    expectError(wajit('run', '--timeout', '5h', example), 2, /optionally with a unit: ms, s, m/);
+    expectError(wajit('run', '--max-memory', '-1', example), 2, /option '--max-memory' needs a whole number/);
+    expectError(wajit('run', '--fuel', '5', '--fuel', '6', example), 2, /given twice/);
+  });
+});
