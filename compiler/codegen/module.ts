@@ -201,6 +201,20 @@ export function lazyFunctionURL(index: number): string {
  * and evaluates to it. Constants the function hoists are declared in the evaluated code itself.
  * Positions in the source map are relative to this source; stack frames name it lazyFunctionURL(index).
  */
+/**
+ * The JavaScript of defined function k alone, as eager code declares it inside the module factory (for
+ * `wajit dump --js --func`). Hoisted constants it uses are declared above it.
+ */
+export function generateFunction(v: ModuleToGenerate, k: number, opts: GenerateOptions = {}): Generated {
+  const info = new ModuleInfo(v, false, opts.metered === true);
+  const out = printer(opts);
+  const decl = new FuncGen(info, bodyOf(v, k)).generate();
+  J.setPos(-1);
+  if (info.constants.size > 0) out.node(J.letDecl([...info.constants.values()], 'const'));
+  out.node(decl);
+  return { code: out.toString() };
+}
+
 export function generateLazyFunction(v: ModuleToGenerate, k: number, opts: GenerateOptions = {}): Generated {
   const info = new ModuleInfo(v, true, opts.metered === true);
   const f = bodyOf(v, k);

@@ -4,12 +4,16 @@ import { parseArgs } from 'node:util';
 import type { Module as DecodedModule } from '../../compiler/ir/module.js';
 import { CliError, EXIT, type Io, readModule, usage, wasmCall } from './common.js';
 
-export const DUMP_HELP = `Usage: wajit dump [--func NAME] MODULE.wasm
+export const DUMP_HELP = `Usage: wajit dump [--func NAME] [--wat | --ir | --js] MODULE.wasm
 
-Decodes MODULE.wasm and prints it in the WebAssembly text format.
+Decodes MODULE.wasm and prints it: in the WebAssembly text format (the default), as wajit's validated IR,
+or as the JavaScript wajit generates for it.
 
 Options:
   --func NAME     print only this function: an export name, a name-section name ($name) or an index
+  --wat           the WebAssembly text format (default)
+  --ir            the IR: one statement per line, expression trees, the byte offset of each instruction
+  --js            the generated JavaScript, indented (for a whole module: the module factory's body)
   -h, --help      show this help
 `;
 
@@ -30,7 +34,10 @@ export async function dump(args: readonly string[], io: Io): Promise<number> {
   try {
     parsed = parseArgs({
       args: [...args],
-      options: { func: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        func: { type: 'string' }, wat: { type: 'boolean' }, ir: { type: 'boolean' }, js: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: true,
     });
   } catch (e) {
@@ -46,9 +53,32 @@ export async function dump(args: readonly string[], io: Io): Promise<number> {
   const bytes = readModule(file);
   const { decodeModule } = await import('../../compiler/decode/decode.js');
   const m = wasmCall(() => decodeModule(bytes), file);
-  const opts = typeof values.func === 'string' ? { func: resolveFunc(m, values.func, file) } : {};
-  const { disassemble } = await import('../../compiler/disasm/wat.js');
-  const text = disassemble(m, opts);
+  const formats = (['wat', 'ir', 'js'] as const).filter((f) => values[f] === true);
+  if (formats.length > 1) throw usage(`options ${formats.map((f) => `'--${f}'`).join(' and ')} exclude each other`, 'dump');
+  const format = formats[0] ?? 'wat';
+  const func = typeof values.func === 'string' ? resolveFunc(m, values.func, file) : undefined;
+  let text: string;
+  if (format === 'wat') {
+    const { disassemble } = await import('../../compiler/disasm/wat.js');
+    text = disassemble(m, func === undefined ? {} : { func });
+  } else {
+    if (func !== undefined && func < m.numImportedFuncs) throw new CliError(`function ${func} of '${file}' is imported: it has no code`);
+    const { validateDecls, validateBody } = await import('../../compiler/validate/validate.js');
+    const decls = wasmCall(() => validateDecls(m), file);
+    const defined = func === undefined ? m.funcs.map((_, k) => k) : [func - m.numImportedFuncs];
+    if (format === 'ir') {
+      const { printFunc } = await import('../../compiler/ir/print.js');
+      text = defined.map((k) => {
+        const ir = wasmCall(() => validateBody(decls, k), file);
+        return printFunc(ir, m.names.funcs.get(ir.index));
+      }).join('\n\n');
+    } else {
+      const { generateFunction, generateModule } = await import('../../compiler/codegen/module.js');
+      text = func === undefined
+        ? wasmCall(() => generateModule(decls, { pretty: true }), file).code
+        : wasmCall(() => generateFunction(decls, defined[0]!, { pretty: true }), file).code;
+    }
+  }
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   return EXIT.ok;
 }

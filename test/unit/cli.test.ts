@@ -478,3 +478,28 @@ describe('run: limits for untrusted code', () => {
     expectError(wajit('run', '--fuel', '5', '--fuel', '6', example), 2, /given twice/);
   });
 });
+
+describe('dump: IR and generated JavaScript', () => {
+  const example = join('examples', 'hello.wasm');
+
+  it('--ir lists the validated IR with byte offsets; --js the generated function', () => {
+    const ir = wajit('dump', '--ir', '--func', 'gcd', example);
+    expect(ir.code, ir.stderr).toBe(0);
+    expect(ir.stdout).toMatch(/^func f\d+( \$gcd)? \(param l0 i32 l1 i32\) \(result i32\) +;; @0x[0-9a-f]+\n/);
+    expect(ir.stdout).toMatch(/l2 = i32\.rem_u\(l0, l1\) +;; @0x[0-9a-f]+/);
+    const js = wajit('dump', '--js', '--func', 'gcd', example);
+    expect(js.code, js.stderr).toBe(0);
+    expect(js.stdout).toMatch(/^function f\d+\(l0, l1\) \{\n/);
+    expect(js.stdout).toContain('i32_rem_u(l0, l1)');
+    // The whole module: the factory body, which parses as a function body.
+    const whole = wajit('dump', '--js', example);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(() => new Function('rt', 'source', whole.stdout)).not.toThrow();
+    const irs = wajit('dump', '--ir', example);
+    expect(irs.stdout.match(/^func f\d+/gm)?.length).toBe(4);
+  });
+
+  it('refuses two formats at once', () => {
+    expectError(wajit('dump', '--ir', '--js', example), 2, /exclude each other/);
+  });
+});
