@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Every module the tests compile also passes the generated-code check (compiler/emit/check.ts).
+    env: { WAJIT_CHECK_CODE: '1' },
     pool: 'forks',
     maxWorkers: 2,
     // Generous: CI runs on a shared 2-core machine; a test that is merely slow must not fail for it.

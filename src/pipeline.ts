@@ -7,6 +7,7 @@
 // call (generateLazyFunction, evaluated by the link function). Large modules compile lazily by default: their
 // first call comes much sooner (see docs/performance.md, "Compile speed and lazy compilation").
 
+import { checkGenerated } from '../compiler/emit/check.js';
 import { decodeModule } from '../compiler/decode/decode.js';
 import { validateBody, validateDecls, validateModule, type ValidatedDecls } from '../compiler/validate/validate.js';
 import { generateLazyFunction, generateModule } from '../compiler/codegen/module.js';
@@ -48,6 +49,11 @@ export interface CompileOptions {
   keepBodies?: boolean;
   /** Generate metered code (fuel counted at function entries and loop headers): needed for fuel and timeouts. */
   metered?: boolean;
+  /**
+   * Check the generated code against compiler/emit/check.ts before evaluating it (lazily compiled functions
+   * too): only allowlisted names, properties and syntax. Default: the environment variable WAJIT_CHECK_CODE=1.
+   */
+  checkCode?: boolean;
   /** Called with the function index each time a function's code is generated (tests, debugging). */
   onGenerate?: (index: number) => void;
 }
@@ -67,6 +73,7 @@ export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): Com
   const lazy = opts.lazy ?? defaultLazy(module);
   if (!lazy) {
     const { code } = generateModule(decls, opts);
+    if (checking(opts)) checkGenerated(code);
     const onGenerate = opts.onGenerate;
     if (onGenerate !== undefined) for (let k = 0; k < module.funcs.length; k++) onGenerate(module.numImportedFuncs + k);
     const link = evaluate(code)(rt as unknown as Record<string, unknown>);
@@ -80,7 +87,8 @@ export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): Com
     if (opts.keepBodies === true) bodies.push(ir);
   }
   const { code } = generateModule(decls, { ...opts, lazy: true });
-  const source = lazySource(decls, bodies, opts);
+  const scope = checking(opts) ? checkGenerated(code).evalScope ?? new Set<string>() : undefined;
+  const source = lazySource(decls, bodies, opts, scope);
   const link = evaluate(code)(rt as unknown as Record<string, unknown>, source);
   return { module, descriptor: describe(module), link, code, lazy };
 }
@@ -105,7 +113,13 @@ function defaultLazy(m: Module): boolean {
 }
 
 /** The factory's `source(i)`: the code compiling function i, generated when the function is first called. */
-function lazySource(decls: ValidatedDecls, bodies: (FuncIR | undefined)[], opts: CompileOptions): (i: number) => string {
+function checking(o: CompileOptions): boolean {
+  return o.checkCode ?? (typeof process !== 'undefined' && process.env.WAJIT_CHECK_CODE === '1');
+}
+
+function lazySource(
+  decls: ValidatedDecls, bodies: (FuncIR | undefined)[], opts: CompileOptions, scope: ReadonlySet<string> | undefined,
+): (i: number) => string {
   const imported = decls.module.numImportedFuncs;
   return (i) => {
     const k = i - imported;
@@ -113,6 +127,7 @@ function lazySource(decls: ValidatedDecls, bodies: (FuncIR | undefined)[], opts:
     // A kept body serves the first instance; any later one validates again.
     bodies[k] = undefined;
     const { code } = generateLazyFunction(ir === undefined ? decls : { ...decls, funcs: withBody(k, ir) }, k, { metered: opts.metered });
+    if (scope !== undefined) checkGenerated(code, { evalScope: scope });
     opts.onGenerate?.(i);
     return code;
   };

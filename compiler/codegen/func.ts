@@ -683,7 +683,7 @@ export class FuncGen {
     const [first, again] = this.once(callee);
     const fn = this.newScratch();
     const T = I(`T${e.table}`), ty = I(`ty${e.typeIndex}`);
-    const get = J.assign(fn, J.index(J.member(T, 'elems'), first));
+    const get = J.assign(fn, J.index(J.member(T, 'elems'), J.bin('>>>', first, lit(0))));
     const f = J.cond(J.logical('&&', J.bin('!=', get, J.nul()), J.bin('===', J.member(fn, 't'), ty)), fn,
       J.call(I('icall'), [T, again, ty]));
     return J.call(f, flatArgs(args));

@@ -5,11 +5,16 @@
 // (also in value positions, where they make the rest unreachable), early returns, calls and call_indirect
 // between functions (including multi-value results), select, and operators that may trap.
 //
+// Also: float stores and reinterpretations, copysign, table.get/set/size/grow/fill, ref.is_null, ref.func,
+// memory.init and data.drop of a passive segment.
+//
 // Termination: loops run a bounded counter kept in a local nothing else writes, calls (direct or through
-// the table) go only to functions of lower index (no recursion), and call sites are few. Determinism across
-// engines: NaN payloads are nondeterministic in wasm, so nothing turns a float's bits into an integer or
-// memory (no float stores, no reinterpret, no copysign with a possibly-NaN sign source); floats reach
-// integers only through comparisons and truncations, which see any NaN alike.
+// the table) go only to functions of lower index (no recursion), and call sites are few; table.set and
+// table.fill store only null or a function into its own slot, so call_indirect never reaches a function it
+// could not call directly. Determinism across engines: NaN payloads are nondeterministic in wasm, so a float
+// whose bits become an integer or memory (a float store, a reinterpretation, copysign's sign source) is
+// first canonicalized: any NaN replaced by the canonical NaN constant (`canon`); other floats reach integers
+// only through comparisons and truncations, which see any NaN alike.
 
 import { Rng } from './harness.js';
 
@@ -40,15 +45,28 @@ const FLOAT_REL = ['eq', 'ne', 'lt', 'gt', 'le', 'ge'];
 /** Conversions producing `to`, as [instruction, operand type]. */
 const CONVERT: Record<T, readonly (readonly [string, T])[]> = {
   i32: [
-    ['i32.wrap_i64', 'i64'], ['i32.trunc_f32_s', 'f32'], ['i32.trunc_f64_u', 'f64'], ['i32.trunc_sat_f32_u', 'f32'],
-    ['i32.trunc_sat_f64_s', 'f64'], ['i64.eqz', 'i64'], ['i32.eqz', 'i32'],
+    ['i32.wrap_i64', 'i64'], ['i32.trunc_f32_s', 'f32'], ['i32.trunc_f32_u', 'f32'], ['i32.trunc_f64_s', 'f64'],
+    ['i32.trunc_f64_u', 'f64'], ['i32.trunc_sat_f32_s', 'f32'], ['i32.trunc_sat_f32_u', 'f32'],
+    ['i32.trunc_sat_f64_s', 'f64'], ['i32.trunc_sat_f64_u', 'f64'], ['i64.eqz', 'i64'], ['i32.eqz', 'i32'],
   ],
   i64: [
-    ['i64.extend_i32_s', 'i32'], ['i64.extend_i32_u', 'i32'], ['i64.trunc_f64_s', 'f64'], ['i64.trunc_f32_u', 'f32'],
-    ['i64.trunc_sat_f64_u', 'f64'], ['i64.trunc_sat_f32_s', 'f32'],
+    ['i64.extend_i32_s', 'i32'], ['i64.extend_i32_u', 'i32'], ['i64.trunc_f32_s', 'f32'], ['i64.trunc_f32_u', 'f32'],
+    ['i64.trunc_f64_s', 'f64'], ['i64.trunc_f64_u', 'f64'], ['i64.trunc_sat_f32_s', 'f32'], ['i64.trunc_sat_f32_u', 'f32'],
+    ['i64.trunc_sat_f64_s', 'f64'], ['i64.trunc_sat_f64_u', 'f64'],
   ],
-  f32: [['f32.convert_i32_s', 'i32'], ['f32.convert_i64_u', 'i64'], ['f32.convert_i64_s', 'i64'], ['f32.demote_f64', 'f64']],
-  f64: [['f64.convert_i32_u', 'i32'], ['f64.convert_i64_s', 'i64'], ['f64.convert_i64_u', 'i64'], ['f64.promote_f32', 'f32']],
+  f32: [
+    ['f32.convert_i32_s', 'i32'], ['f32.convert_i32_u', 'i32'], ['f32.convert_i64_s', 'i64'], ['f32.convert_i64_u', 'i64'],
+    ['f32.demote_f64', 'f64'], ['f32.reinterpret_i32', 'i32'],
+  ],
+  f64: [
+    ['f64.convert_i32_s', 'i32'], ['f64.convert_i32_u', 'i32'], ['f64.convert_i64_s', 'i64'], ['f64.convert_i64_u', 'i64'],
+    ['f64.promote_f32', 'f32'], ['f64.reinterpret_i64', 'i64'],
+  ],
+};
+
+/** Reinterpretations from a float, whose operand must be canonicalized first: [instruction, operand type]. */
+const REINTERPRET_FROM_FLOAT: Record<'i32' | 'i64', readonly [string, 'f32' | 'f64']> = {
+  i32: ['i32.reinterpret_f32', 'f32'], i64: ['i64.reinterpret_f64', 'f64'],
 };
 
 const LOADS: Record<T, readonly string[]> = {
@@ -82,6 +100,7 @@ export function generateProgram(seed: number): Program {
 ${types}
   (memory (export "mem") 1 ${GENERATE_MEMORY_GROW ? 4 : 1})
   (data (i32.const 0) "\\01\\23\\45\\67\\89\\ab\\cd\\ef\\00\\00\\c0\\7f\\00\\00\\80\\ff\\ff\\ff\\ff\\ff\\00\\00\\00\\80")
+  (data $passive "\\de\\ad\\be\\ef\\00\\00\\f8\\7f\\01\\00\\a0\\7f")
   (global $g0 (export "g0") (mut i32) (i32.const 17))
   (global $g1 (export "g1") (mut i64) (i64.const -3))
   (global $g2 (export "g2") (mut f32) (f32.const 0.5))
@@ -90,7 +109,7 @@ ${types}
   (global $h1 (mut i64) (i64.const 0x100000001))
   (global $h2 (mut f32) (f32.const 1.5))
   (global $h3 (mut f64) (f64.const 0.125))
-  (table ${funcs.length} funcref)
+  (table (export "tab") ${funcs.length} funcref)
   (elem (i32.const 0) ${funcs.map((_, i) => `$f${i}`).join(' ')})
 ${bodies.join('\n')}
 )`;
@@ -182,7 +201,7 @@ class FuncGen {
     }
     const d = depth - 1;
     const isInt = t === 'i32' || t === 'i64';
-    switch (r.below(18)) {
+    switch (r.below(20)) {
       case 0: case 1:
         return `(${t}.${r.pick(UNARY[t])} ${this.expr(t, d)})`;
       case 2: case 3: case 4:
@@ -242,8 +261,37 @@ class FuncGen {
         return r.below(2) === 0 ? this.loopWithParam(t, d) : this.multiBlock(t, d);
       case 16:
         return r.below(8) === 0 ? `(return ${this.self.results.map((u) => this.expr(u, d)).join(' ')})` : this.expr(t, d);
+      case 17: {
+        // Float bits made visible: a reinterpretation to an integer, or copysign's sign source; canonicalized.
+        if (t === 'i32' || t === 'i64') {
+          const [op, from] = REINTERPRET_FROM_FLOAT[t];
+          return `(${op} ${this.canon(from, this.expr(from, d))})`;
+        }
+        return `(${t}.copysign ${this.expr(t, d)} ${this.canon(t, this.expr(t, d))})`;
+      }
+      case 18:
+        if (t === 'i32') return this.tableExpr(d);
+        return this.expr(t, d);
       default:
         return isInt ? `(${t}.${r.pick(INT_BINARY)} ${this.expr(t, d)} ${this.const(t)})` : `(${t}.mul ${this.expr(t, d)} ${this.const(t)})`;
+    }
+  }
+
+  /**
+   * `x` (of float type t) with any NaN replaced by the canonical NaN, so its bits are the same on every
+   * engine: select(x, nan, x == x), x kept in the type's scratch local between its uses.
+   */
+  private canon(t: 'f32' | 'f64', x: string): string {
+    const s = this.scratch(t);
+    return `(select (local.tee ${s} ${x}) (${t}.const nan) (${t}.eq (local.get ${s}) (local.get ${s})))`;
+  }
+
+  /** An i32 from the table: its size, a grow by 0 or 1 null entries, or whether an entry is null. */
+  private tableExpr(depth: number): string {
+    switch (this.r.below(3)) {
+      case 0: return '(table.size)';
+      case 1: return `(table.grow (ref.null func) (i32.and ${this.expr('i32', depth)} (i32.const 1)))`;
+      default: return `(ref.is_null (table.get (i32.and ${this.expr('i32', depth)} (i32.const 7))))`;
     }
   }
 
@@ -316,7 +364,7 @@ class FuncGen {
   stmt(depth: number): string {
     const r = this.r;
     const d = depth - 1;
-    switch (depth <= 0 ? r.below(4) : r.below(12)) {
+    switch (depth <= 0 ? r.below(4) : r.below(15)) {
       case 0: {
         const l = r.below(this.locals.length + 1);
         if (l === this.locals.length) return `(drop ${this.expr(r.pick(TYPES), d)})`;
@@ -378,6 +426,23 @@ class FuncGen {
         return this.r.below(2) === 0
           ? `(memory.fill ${this.addr(d)} ${this.expr('i32', d)} (i32.and ${this.expr('i32', d)} (i32.const 63)))`
           : `(memory.copy ${this.addr(d)} ${this.addr(d)} (i32.and ${this.expr('i32', d)} (i32.const 63)))`;
+      case 11: {
+        // A float store, of a canonicalized value (a NaN's payload would otherwise reach memory).
+        const t = r.pick(['f32', 'f64'] as const);
+        return `(${t}.store${this.offset()} ${this.addr(d)} ${this.canon(t, this.expr(t, d))})`;
+      }
+      case 12: {
+        // Only null, or a function into its own slot: call_indirect keeps reaching only lower functions.
+        const i = r.below(this.funcs.length);
+        switch (r.below(3)) {
+          case 0: return `(table.set (i32.and ${this.expr('i32', d)} (i32.const 7)) (ref.null func))`;
+          case 1: return `(table.set (i32.const ${i}) (ref.func $f${i}))`;
+          default: return `(table.fill (i32.and ${this.expr('i32', d)} (i32.const 7)) (ref.null func) (i32.and ${this.expr('i32', d)} (i32.const 3)))`;
+        }
+      }
+      case 13:
+        if (r.below(4) === 0) return '(data.drop $passive)';
+        return `(memory.init $passive ${this.addr(d)} (i32.and ${this.expr('i32', d)} (i32.const 15)) (i32.and ${this.expr('i32', d)} (i32.const 15)))`;
       default:
         return `(drop ${this.expr(r.pick(TYPES), d)})`;
     }
