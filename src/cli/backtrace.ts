@@ -103,7 +103,16 @@ async function lookUp(map: string, frames: WasmFrame[], skip: number): Promise<v
 /** `name (func[N])` with the name-section name, or `func[N]` without one. */
 export function funcLabel(m: DecodedModule | undefined, index: number): string {
   const name = m?.names.funcs.get(index);
-  return name === undefined ? `func[${index}]` : `${name} (func[${index}])`;
+  return name === undefined ? `func[${index}]` : `${printable(name)} (func[${index}])`;
+}
+
+/**
+ * A name from the module made safe for a terminal: control characters, line and paragraph separators,
+ * bidirectional overrides and other invisible format characters (which could fake lines or reorder what
+ * is shown) and backslashes are written as `\u{...}` escapes.
+ */
+export function printable(name: string): string {
+  return name.replace(/[\\\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;

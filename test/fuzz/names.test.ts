@@ -18,7 +18,7 @@ import { validateDecls } from '../../compiler/validate/validate.js';
 import { generateLazyFunction, generateModule } from '../../compiler/codegen/module.js';
 import { checkGenerated } from '../../compiler/emit/check.js';
 import { createWebAssembly } from '../../src/engines.js';
-import { backtraceLines, funcLabel, wasmFrames } from '../../src/cli/backtrace.js';
+import { backtraceLines, funcLabel, printable, wasmFrames } from '../../src/cli/backtrace.js';
 import { type Api, Native, Wajit } from '../diff/harness.js';
 import { Bytes, I32, body, codeSection, funcSection, module, typeSection } from './bytes.js';
 
@@ -178,7 +178,7 @@ describe('hostile names', () => {
       expect('pwned' in globalThis).toBe(false);
     });
 
-    it(`${mode}: a trap's backtrace shows the name-section names as given, and its stack none of them`, () => {
+    it(`${mode}: a trap's backtrace shows the name-section names, escaped for a terminal, and its stack none of them`, () => {
       let error: unknown;
       try {
         (instantiate(api)[TRAP_EXPORT] as () => number)();
@@ -192,11 +192,16 @@ describe('hostile names', () => {
       expect(frames.map((f) => f.func)).toEqual([INNER, OUTER]);
       const m = decodeModule(bytes);
       expect(m.names.module).toBe(MODULE_NAME);
-      expect(funcLabel(m, INNER)).toBe(`${INNER_NAME} (func[${INNER}])`);
-      expect(funcLabel(m, OUTER)).toBe(`${OUTER_NAME} (func[${OUTER}])`);
+      // Shown with control and format characters escaped (a name must not fake lines in a terminal).
+      expect(printable(INNER_NAME)).toBe('"inner\\u{2028}\\u{5c}</script>*/');
+      expect(printable(OUTER_NAME)).toBe('\'outer\\u{a}${globalThis.pwned = 1}');
+      expect(funcLabel(m, INNER)).toBe(`${printable(INNER_NAME)} (func[${INNER}])`);
+      expect(funcLabel(m, OUTER)).toBe(`${printable(OUTER_NAME)} (func[${OUTER}])`);
       const lines = backtraceLines(m, frames).join('\n');
-      expect(lines).toContain(`- ${INNER_NAME} (func[${INNER}])`);
-      expect(lines).toContain(`- ${OUTER_NAME} (func[${OUTER}])`);
+      expect(lines).toContain(`- ${printable(INNER_NAME)} (func[${INNER}])`);
+      expect(lines).toContain(`- ${printable(OUTER_NAME)} (func[${OUTER}])`);
+      expect(lines.split('\n')).toHaveLength(3);
+      expect(lines).not.toMatch(/[\u2028\u2029\u202e]/);
       // The names were never code: the engine's own stack trace knows only wajit's f<index> identifiers.
       for (const s of [INNER_NAME, OUTER_NAME, MODULE_NAME, 'pwned']) expect(stack).not.toContain(s);
       expect('pwned' in globalThis).toBe(false);
