@@ -111,7 +111,14 @@ export function checkGenerated(code: string, opts: CheckOptions = {}): CheckResu
   }
   const checker = new Checker(opts.evalScope);
   if (opts.evalScope === undefined && !isUseStrict(program.body[0])) checker.fail('no \'use strict\' directive first', program);
-  checker.program(program);
+  try {
+    checker.program(program);
+  } catch (e) {
+    // The walk recurses once per nesting level: code nested deeper than the stack allows cannot be verified,
+    // so it is refused (fail closed). The code generator itself goes deeper (test/fuzz/limits.test.ts).
+    if (e instanceof RangeError) throw new UnsafeCodeError('code nested too deeply to be checked', 0, 0);
+    throw e;
+  }
   return checker.evalScope === undefined ? {} : { evalScope: checker.evalScope };
 }
 

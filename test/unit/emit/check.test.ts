@@ -304,3 +304,24 @@ describe('scope analysis', () => {
   });
 });
 
+
+describe('nesting beyond what the check can walk', () => {
+  it('is refused with UnsafeCodeError (fail closed), never a stack overflow', () => {
+    for (const n of [3_000, 30_000]) {
+      const code = `'use strict';\nreturn function (I) {\nfunction f0(l0) {\n${'if (l0) {\n'.repeat(n)}${'}\n'.repeat(n)}}\nreturn { funcs: [f0] };\n};\n`;
+      let error: unknown;
+      try {
+        checkGenerated(code);
+      } catch (e) {
+        error = e;
+      }
+      // Shallow enough code passes; deeper code must fail with the checker's own error.
+      if (error !== undefined) {
+        expect(error).toBeInstanceOf(UnsafeCodeError);
+        expect((error as Error).message).toMatch(/nested too deeply to be checked|unparsable code/);
+      }
+    }
+    const deep = `'use strict';\nreturn function (I) {\nfunction f0(l0) {\n${'if (l0) {\n'.repeat(30_000)}${'}\n'.repeat(30_000)}}\nreturn { funcs: [f0] };\n};\n`;
+    expect(() => checkGenerated(deep)).toThrow(UnsafeCodeError);
+  });
+});
