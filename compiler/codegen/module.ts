@@ -17,7 +17,7 @@ import { FuncGen } from './func.js';
 import { ModuleInfo } from './module-info.js';
 
 /** Runtime helpers generated code may call (all exported by runtime/index.ts). */
-const HELPERS = [
+export const HELPERS: readonly string[] = [
   'trap', 'RI', 'RF', 'RR',
   'i32_div_s', 'i32_div_u', 'i32_rem_s', 'i32_rem_u', 'i32_ctz', 'i32_popcnt', 'i32_rotl', 'i32_rotr',
   'i32_trunc_s', 'i32_trunc_u', 'i32_trunc_sat_s', 'i32_trunc_sat_u',

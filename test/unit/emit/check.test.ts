@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { decodeModule } from '../../../compiler/decode/decode.js';
 import { validateDecls } from '../../../compiler/validate/validate.js';
-import { generateLazyFunction, generateModule } from '../../../compiler/codegen/module.js';
-import { checkGenerated, UnsafeCodeError, type CheckOptions } from '../../../compiler/emit/check.js';
+import { HELPERS, generateLazyFunction, generateModule } from '../../../compiler/codegen/module.js';
+import { RUNTIME_HELPERS, checkGenerated, UnsafeCodeError, type CheckOptions } from '../../../compiler/emit/check.js';
 import { HAVE_SPEC, SPEC_CORE, SPEC_REQUIRED, specSeeds } from '../../fuzz/inputs.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -323,5 +323,11 @@ describe('nesting beyond what the check can walk', () => {
     }
     const deep = `'use strict';\nreturn function (I) {\nfunction f0(l0) {\n${'if (l0) {\n'.repeat(30_000)}${'}\n'.repeat(30_000)}}\nreturn { funcs: [f0] };\n};\n`;
     expect(() => checkGenerated(deep)).toThrow(UnsafeCodeError);
+  });
+});
+
+describe('the allowlist of runtime helpers', () => {
+  it("is the code generator's list, kept as a reviewed copy", () => {
+    expect([...RUNTIME_HELPERS].sort()).toEqual([...HELPERS].sort());
   });
 });
