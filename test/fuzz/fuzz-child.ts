@@ -54,8 +54,10 @@ if (cfg.replay !== undefined) {
     line(`B ${i}`);
     if (t.hang?.includes(i)) for (;;);
     if (t.oom?.includes(i)) {
-      const hoard: number[][] = [];
-      for (;;) hoard.push(new Array<number>(1 << 20).fill(i));
+      // Memory outside the JS heap, touched at once: the driver's resident-size watch must see it within its
+      // hang limit (a heap filled to its limit makes V8 collect for seconds first, which read as a hang).
+      const hoard: Uint8Array[] = [];
+      for (;;) hoard.push(new Uint8Array(1 << 26).fill(i & 0xff | 1));
     }
     const input = makeInput(corpus, cfg.seed, i);
     const findings = runInput(input.bytes, input.rng, stats, { tick, injectCrash: t.crash?.includes(i) });
