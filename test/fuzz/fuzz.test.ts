@@ -69,7 +69,9 @@ describe('mutation fuzzer', () => {
 
   it('the driver catches a hang, a memory blow-up and a compiler crash, and saves each input by seed and iteration', () => {
     const selftest = JSON.stringify({ hang: [3], oom: [7], crash: [11] });
-    const { summary, status } = drive(['--seed', '5', '--count', '15'], { WAJIT_FUZZ_SELFTEST: selftest });
+    // A longer hang limit than the default 2 s: on a loaded machine, touching the 1 GiB that the resident-size
+    // watch waits for can itself take seconds, and must not be mistaken for a hang.
+    const { summary, status } = drive(['--seed', '5', '--count', '15', '--hang-ms', '6000'], { WAJIT_FUZZ_SELFTEST: selftest });
     expect(status).toBe(1);
     expect(summary.saved.map((s) => [s.kind, s.i]).sort()).toEqual([['crash', 11], ['hang', 3], ['memory', 7]]);
     // The other inputs ran: the batch went on after each death.
