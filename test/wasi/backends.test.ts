@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { E, FILETYPE } from '../../runtime/wasi/constants.js';
 import { FsError, type Backend, type DirHandle, type OpenFileFlags } from '../../runtime/wasi/fs.js';
+import { errno, openFlags } from './harness.js';
 import { HostBackend } from '../../runtime/wasi/host-fs.js';
 import { MemoryBackend, SymlinkSpec, symlink, type Tree } from '../../runtime/wasi/mem-fs.js';
 
@@ -46,26 +47,7 @@ const fixtures: { name: string; make: (tree: Tree) => Backend; exactTimes: boole
   },
 ];
 
-/** The errno an operation fails with (SUCCESS when it does not); anything but FsError is a test failure. */
-function errno(op: () => unknown): number {
-  try {
-    op();
-  } catch (e) {
-    if (e instanceof FsError) return e.errno;
-    throw e;
-  }
-  return E.SUCCESS;
-}
-
-const flags = (over: Partial<OpenFileFlags> = {}): OpenFileFlags => ({
-  read: true,
-  write: false,
-  create: false,
-  exclusive: false,
-  truncate: false,
-  append: false,
-  ...over,
-});
+const flags = openFlags;
 const RW = flags({ write: true });
 const WO = flags({ read: false, write: true });
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);

@@ -21,6 +21,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebAssembly as Wajit } from '../../src/index.js';
+import { E } from '../../runtime/wasi/constants.js';
+import { FsError, type OpenFileFlags } from '../../runtime/wasi/fs.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const C_DIR = join(ROOT, 'test', 'wasi', 'c');
@@ -426,3 +428,25 @@ export function makeHostileTree(): HostileTree {
     utimesSync(p, old, old);
   return { base, sandbox, skip: ['outer/parent/sandbox'] };
 }
+
+/** The errno a backend or resolver operation fails with (SUCCESS when it does not); anything but FsError is a test failure. */
+export function errno(op: () => unknown): number {
+  try {
+    op();
+  } catch (e) {
+    if (e instanceof FsError) return e.errno;
+    throw e;
+  }
+  return E.SUCCESS;
+}
+
+/** Open flags for a backend: read-only unless `over` says otherwise. */
+export const openFlags = (over: Partial<OpenFileFlags> = {}): OpenFileFlags => ({
+  read: true,
+  write: false,
+  create: false,
+  exclusive: false,
+  truncate: false,
+  append: false,
+  ...over,
+});

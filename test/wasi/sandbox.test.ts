@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { E, FILETYPE } from '../../runtime/wasi/constants.js';
 import { FsError, type Backend, type DirHandle, type OpenFileFlags, type Stat } from '../../runtime/wasi/fs.js';
+import { errno, openFlags } from './harness.js';
 import { HostBackend } from '../../runtime/wasi/host-fs.js';
 import { MemoryBackend, SymlinkSpec, symlink, type Tree } from '../../runtime/wasi/mem-fs.js';
 import { openLocation, resolvePath, type DirLocation, type Target } from '../../runtime/wasi/path.js';
@@ -34,25 +35,7 @@ function materialize(dir: string, tree: Tree): void {
   }
 }
 
-function errno(op: () => unknown): number {
-  try {
-    op();
-  } catch (e) {
-    if (e instanceof FsError) return e.errno;
-    throw e;
-  }
-  return E.SUCCESS;
-}
-
-const open = (over: Partial<OpenFileFlags> = {}): OpenFileFlags => ({
-  read: true,
-  write: false,
-  create: false,
-  exclusive: false,
-  truncate: false,
-  append: false,
-  ...over,
-});
+const open = openFlags;
 const CREATE = open({ write: true, create: true });
 const CREATE_TRUNC = open({ write: true, create: true, truncate: true });
 const EXCL = open({ write: true, create: true, exclusive: true });

@@ -2,23 +2,15 @@
 // call, never before and at most once per instance, while validation, identity, traps and the JS API behave
 // as in eager mode.
 
-import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
+import { watToWasm } from '../../diff/harness.js';
 import { compileModule, LAZY_THRESHOLD, type CompileOptions } from '../../../src/pipeline.js';
 import { createWebAssembly } from '../../../src/engines.js';
 import { instantiate } from '../../../runtime/link.js';
 import { CompileError, RuntimeError } from '../../../runtime/errors.js';
 
-const wabt = await wabtInit();
 
-function wasm(text: string): Uint8Array {
-  const m = wabt.parseWat('t.wat', text, { multi_value: true, bulk_memory: true, reference_types: true });
-  try {
-    return m.toBinary({}).buffer;
-  } finally {
-    m.destroy();
-  }
-}
+const wasm = (text: string): Uint8Array => watToWasm('t.wat', text);
 
 type Fn = (...a: unknown[]) => unknown;
 

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import wabtInit from 'wabt';
+import { watToWasm } from '../../diff/harness.js';
 import { decodeModule } from '../../../compiler/decode/decode.js';
 import { validateDecls } from '../../../compiler/validate/validate.js';
 import { HELPERS, generateLazyFunction, generateModule } from '../../../compiler/codegen/module.js';
@@ -16,16 +16,8 @@ import { RUNTIME_HELPERS, checkGenerated, UnsafeCodeError, type CheckOptions } f
 import { HAVE_SPEC, SPEC_CORE, SPEC_REQUIRED, specSeeds } from '../../fuzz/inputs.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const wabt = await wabtInit();
 
-function wasm(text: string): Uint8Array {
-  const m = wabt.parseWat('t.wat', text, { multi_value: true, bulk_memory: true, reference_types: true });
-  try {
-    return m.toBinary({}).buffer;
-  } finally {
-    m.destroy();
-  }
-}
+const wasm = (text: string): Uint8Array => watToWasm('t.wat', text);
 
 /** The project's own binaries: benchmark programs, WASI test programs, differential C programs, examples. */
 function ownBinaries(): { name: string; bytes: Uint8Array }[] {

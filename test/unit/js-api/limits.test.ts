@@ -2,11 +2,10 @@
 // on it, and a cap on memory pages, through createWebAssembly and `wajit run`.
 
 import { describe, expect, it } from 'vitest';
-import wabtInit from 'wabt';
+import { watToWasm } from '../../diff/harness.js';
 import { createWebAssembly, getFuel, setFuel, WebAssembly as WA } from '../../../src/index.js';
 
-const wabt = await wabtInit();
-const BYTES = wabt.parseWat('limits.wat', `(module
+const BYTES = watToWasm('limits.wat', `(module
   (memory (export "mem") 1)
   (global $g (export "g") (mut i32) (i32.const 0))
   (func (export "spin") (loop $l (global.set $g (i32.add (global.get $g) (i32.const 1))) (br $l)))
@@ -20,7 +19,7 @@ const BYTES = wabt.parseWat('limits.wat', `(module
       (local.set 1 (i32.add (local.get 1) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
     (local.get 1))
-  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`).toBinary({}).buffer;
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`);
 
 type Exports = {
   spin(): void; rec(n: number): number; forever(): void; count(n: number): number; grow(n: number): number;
