@@ -16,12 +16,15 @@
 import { Trap } from './abi.js';
 import { trap } from './trap.js';
 
-/** Refuels of one unit at the start (see refuel). */
-const WARMUP = 50_000;
-/** Fuel moved into the counter at a time when only fuel is limited. */
-const FUEL_CHUNK = 1 << 24;
+/**
+ * Fuel moved into the counter at a time when only fuel is limited: the largest small integer (V8 keeps a
+ * counter in that range untagged; one beyond it is a heap number, allocated on every store).
+ */
+const FUEL_CHUNK = 2 ** 30 - 1;
 /** Fuel per clock check when a timeout is set (a few hundred microseconds to a few ms of generated code). */
 const TIMEOUT_CHUNK = 1 << 18;
+/** With a timeout: refuels of one unit at the start (see refuel). */
+const WARMUP = 50_000;
 
 export interface Limits {
   /** Instruction budget; Infinity (or undefined) for none. */
@@ -48,6 +51,7 @@ export class Meter {
     this.reserve = fuel;
     this.timeout = timeout;
     this.chunk = timeout === Infinity ? FUEL_CHUNK : TIMEOUT_CHUNK;
+    if (timeout === Infinity) this.warm = WARMUP;
   }
 
   /** The generated code's refuel callback: `counter` is below zero; returns its next value or traps. */
@@ -59,10 +63,15 @@ export class Meter {
       trap(Trap.FuelExhausted);
     }
     if (performance.now() > this.deadline) trap(Trap.Timeout);
-    // Warm-up: the first refuels hand out one unit at a time, so that every check point the program passes
-    // early calls refuel at least once while V8 still interprets it. A call site V8 never saw executed is
-    // compiled as a deoptimization; without this, each check point's first refuel (after ~2^24 units) threw a
-    // large function out of optimized code (measured: 4 deopts, +120% on i32-loops).
+    // How often refuel runs decides what V8 makes of the check points (docs/performance.md, "Fuel metering").
+    // A refuel call V8 never saw executed is compiled as a deoptimization exit: out of line, nothing spilled
+    // for it. Once it has run, it is an ordinary call in the loop, and the loop gets slower (measured: sort
+    // 1.0x → 1.5x of unmetered code; presumably values spilled around the call). With fuel only, the chunk is as large
+    // as the counter allows, so refuels (and the one deoptimization each check point's first refuel costs)
+    // are about a billion units apart. A timeout needs the clock read every chunk, so its chunks are small;
+    // there the first refuels hand out one unit at a time instead, so that every check point the program
+    // passes early calls refuel while V8 still interprets it, and no optimized function is thrown out later
+    // (without it: 4 deoptimizations, +120% on i32-loops).
     const take = Math.min(this.warm < WARMUP ? (this.warm++, 1) : this.chunk, this.reserve);
     this.reserve -= take;
     return take;
