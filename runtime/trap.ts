@@ -6,13 +6,19 @@
 // The boundary (exported function wrappers, the linker) passes every caught error through translateError.
 // Errors thrown by host JavaScript must pass through unchanged even when they look alike, so wrappers of
 // imported functions mark them with markHost first.
+//
+// When modules compiled with source maps exist in this process, a trap's stack is mapped to their sources
+// (runtime/stack.ts); otherwise that costs one size check per trap.
 
 import { Trap, TRAP_MESSAGES } from './abi.js';
 import { RuntimeError } from './errors.js';
+import { mapTrapStack } from './stack.js';
 
 /** Raise the trap `code` as a RuntimeError worded as the spec's reference interpreter words it. */
 export function trap(code: Trap): never {
-  throw new RuntimeError(TRAP_MESSAGES[code]!);
+  const err = new RuntimeError(TRAP_MESSAGES[code]!);
+  mapTrapStack(err);
+  throw err;
 }
 
 // Objects thrown by host code. Primitives need no mark: only RangeError objects are ever translated.
@@ -43,5 +49,6 @@ function retrap(code: Trap, e: RangeError): RuntimeError {
   const frames = typeof e.stack === 'string' ? e.stack.slice(e.stack.indexOf('\n') + 1) : '';
   if (frames) err.stack = `${err.name}: ${err.message}\n${frames}`;
   Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+  mapTrapStack(err);
   return err;
 }

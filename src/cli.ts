@@ -24,7 +24,8 @@ Usage:
                                               --argv0 NAME
   wajit compile MODULE.wasm -o OUT.js         compile MODULE to an ES module needing only wajit/runtime
                                               (instantiate, module; --wasi: main), with OUT.d.ts and
-                                              OUT.js.map; --runtime SPECIFIER, --pretty
+                                              OUT.js.map (to OUT.wat, or C lines from DWARF: --map-to);
+                                              --runtime SPECIFIER, --pretty
   wajit dump [--func NAME] MODULE.wasm        print MODULE in the WebAssembly text format
   wajit bench [PROGRAMS...] [OPTIONS]         run the benchmark corpus on every engine, compared with
                                               native WebAssembly (--engines, --size, --runs, --list)

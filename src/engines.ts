@@ -11,6 +11,7 @@
 // Memory, Table, Global, the error classes and Instance are shared with the standard namespace, so objects
 // pass freely between engines (an instance of one may import another's exports).
 
+import type { SourceMapOptions } from './debug.js';
 import type { EngineKind } from './pipeline.js';
 import {
   CompileError, Global, Instance, LinkError, Memory, Module, RuntimeError, Table, WebAssembly, isModule,
@@ -32,6 +33,12 @@ export interface EngineOptions {
   fuel?: number;
   timeout?: number;
   maxMemoryPages?: number;
+  /**
+   * Source maps (compile engine only): generated code carries a script name and an inline source map to
+   * the module's WAT listing (`module.wat`) or, with DWARF line info, its C sources, for debuggers; trap
+   * stacks name the wasm function and that line (`at ratio (divide.c:4:21)`). See src/pipeline.ts.
+   */
+  sourceMap?: boolean | SourceMapOptions;
 }
 
 export type WebAssemblyNamespace = typeof WebAssembly;
@@ -51,7 +58,12 @@ export function createWebAssembly(opts: EngineOptions = {}): WebAssemblyNamespac
   const metered = opts.fuel !== undefined || opts.timeout !== undefined;
   if (metered && engine === 'interp') throw new TypeError('fuel and timeout are not supported by the interpreter');
   const limited = metered || opts.maxMemoryPages !== undefined;
-  if (engine === 'compile' && opts.lazy === undefined && !limited) return WebAssembly;
+  const sourceMap = opts.sourceMap ?? false;
+  if (typeof sourceMap !== 'boolean' && (typeof sourceMap !== 'object' || sourceMap === null)) {
+    throw new TypeError('the sourceMap option must be a boolean or an object');
+  }
+  if (sourceMap !== false && engine === 'interp') throw new TypeError('source maps are not supported by the interpreter');
+  if (engine === 'compile' && opts.lazy === undefined && !limited && sourceMap === false) return WebAssembly;
 
   class EngineModule extends Module {}
   // Named like the standard class: the JS API shows `WebAssembly.Module`.
@@ -61,7 +73,7 @@ export function createWebAssembly(opts: EngineOptions = {}): WebAssemblyNamespac
     ...(opts.timeout === undefined ? {} : { timeout: opts.timeout }),
     ...(opts.maxMemoryPages === undefined ? {} : { maxMemoryPages: opts.maxMemoryPages }),
   };
-  setModuleEngine(EngineModule, engine === 'interp' ? { engine } : { engine, lazy: opts.lazy, metered }, limited ? limits : undefined);
+  setModuleEngine(EngineModule, engine === 'interp' ? { engine } : { engine, lazy: opts.lazy, metered, ...(sourceMap === false ? {} : { sourceMap }) }, limited ? limits : undefined);
 
   async function compile(bytes: BufferSource): Promise<Module> {
     return new EngineModule(bytes);

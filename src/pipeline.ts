@@ -6,11 +6,14 @@
 // must fail to compile), but generates only stubs; a function's code is generated and evaluated on its first
 // call (generateLazyFunction, evaluated by the link function). Large modules compile lazily by default: their
 // first call comes much sooner (see docs/performance.md, "Compile speed and lazy compilation").
+//
+// With `sourceMap`, every evaluated script also carries its name and an inline source map to the WAT listing
+// or the original sources, and traps are reported there (src/debug.ts); without it, nothing of that runs.
 
 import { checkGenerated } from '../compiler/emit/check.js';
 import { decodeModule } from '../compiler/decode/decode.js';
 import { validateBody, validateDecls, validateModule, type ValidatedDecls } from '../compiler/validate/validate.js';
-import { generateLazyFunction, generateModule } from '../compiler/codegen/module.js';
+import { generateLazyFunction, generateModule, type GenerateOptions } from '../compiler/codegen/module.js';
 import { describe } from '../compiler/emit/descriptor.js';
 import { interpretModule } from '../compiler/interp/interp.js';
 import type { FuncIR } from '../compiler/ir/ir.js';
@@ -18,6 +21,7 @@ import type { Module } from '../compiler/ir/module.js';
 import type { LinkRecord, LinkResult, ModuleDescriptor, ModuleFactory } from '../runtime/abi.js';
 import * as rt from '../runtime/index.js';
 import { CompileError } from '../runtime/errors.js';
+import { JitDebug, type SourceMapOptions } from './debug.js';
 
 export interface CompiledModule {
   readonly module: Module;
@@ -27,13 +31,23 @@ export interface CompiledModule {
   readonly code: string;
   /** True when functions are compiled on their first call. */
   readonly lazy: boolean;
+  /** Source maps and trap-stack mapping, when compiled with `sourceMap`. */
+  readonly debug?: JitDebug;
 }
 
 /** How a module runs: compiled to JavaScript (the default) or interpreted from its IR (compiler/interp/). */
 export type EngineKind = 'compile' | 'interp';
 
 export interface CompileOptions {
+  /** Name of the .wasm file, for source maps and script names (default `module.wasm`). */
   filename?: string;
+  /**
+   * Source maps: generated scripts get a `//# sourceURL=wasm://wajit/...` name and an inline map to the
+   * module's WAT listing or, with DWARF line info or an input map, its original sources (for debuggers),
+   * and a trap's RuntimeError stack names the wasm function and its WAT or source line. Off by default:
+   * it costs compile time and memory.
+   */
+  sourceMap?: boolean | SourceMapOptions;
   engine?: EngineKind;
   /**
    * Compile each function on its first call (true) or all before instantiation (false). Default: lazy for
@@ -71,13 +85,15 @@ export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): Com
   }
   const decls = validateDecls(module);
   const lazy = opts.lazy ?? defaultLazy(module);
+  const debug = opts.sourceMap === undefined || opts.sourceMap === false ? undefined
+    : new JitDebug(module, opts.filename, opts.sourceMap === true ? {} : opts.sourceMap);
   if (!lazy) {
-    const { code } = generateModule(decls, opts);
+    const code = moduleCode(decls, { metered: opts.metered }, debug);
     if (checking(opts)) checkGenerated(code);
     const onGenerate = opts.onGenerate;
     if (onGenerate !== undefined) for (let k = 0; k < module.funcs.length; k++) onGenerate(module.numImportedFuncs + k);
-    const link = evaluate(code)(rt as unknown as Record<string, unknown>);
-    return { module, descriptor: describe(module), link, code, lazy };
+    const link = retaining(evaluate(code)(rt as unknown as Record<string, unknown>), debug, module);
+    return { module, descriptor: describe(module), link, code, lazy, ...(debug === undefined ? {} : { debug }) };
   }
 
   // Every body is validated now; its IR is dropped (or kept, with keepBodies) until the first call.
@@ -86,11 +102,29 @@ export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): Com
     const ir = validateBody(decls, k);
     if (opts.keepBodies === true) bodies.push(ir);
   }
-  const { code } = generateModule(decls, { ...opts, lazy: true });
+  const code = moduleCode(decls, { metered: opts.metered, lazy: true }, debug);
   const scope = checking(opts) ? checkGenerated(code).evalScope ?? new Set<string>() : undefined;
-  const source = lazySource(decls, bodies, opts, scope);
-  const link = evaluate(code)(rt as unknown as Record<string, unknown>, source);
-  return { module, descriptor: describe(module), link, code, lazy };
+  const source = lazySource(decls, bodies, opts, scope, debug);
+  const link = retaining(evaluate(code)(rt as unknown as Record<string, unknown>, source), debug, module);
+  return { module, descriptor: describe(module), link, code, lazy, ...(debug === undefined ? {} : { debug }) };
+}
+
+/** The module factory's code; with source maps, named and mapped. */
+function moduleCode(decls: ValidatedDecls, opts: GenerateOptions, debug: JitDebug | undefined): string {
+  if (debug === undefined) return generateModule(decls, opts).code;
+  const file = debug.moduleFile;
+  const { code, map, offsets } = generateModule(decls, { ...opts, ...debug.options(file, true) });
+  return debug.finish(file, code, map, offsets, false);
+}
+
+/** With source maps, a link function whose instances keep the stack mapper alive. */
+function retaining(link: (I: LinkRecord) => LinkResult, debug: JitDebug | undefined, m: Module): (I: LinkRecord) => LinkResult {
+  if (debug === undefined) return link;
+  return (I) => {
+    const result = link(I);
+    debug.retain(result, m.numImportedFuncs);
+    return result;
+  };
 }
 
 /** Decodes and validates only: what WebAssembly.validate needs. */
@@ -119,6 +153,7 @@ function checking(o: CompileOptions): boolean {
 
 function lazySource(
   decls: ValidatedDecls, bodies: (FuncIR | undefined)[], opts: CompileOptions, scope: ReadonlySet<string> | undefined,
+  debug: JitDebug | undefined,
 ): (i: number) => string {
   const imported = decls.module.numImportedFuncs;
   return (i) => {
@@ -126,7 +161,14 @@ function lazySource(
     const ir = bodies[k];
     // A kept body serves the first instance; any later one validates again.
     bodies[k] = undefined;
-    const { code } = generateLazyFunction(ir === undefined ? decls : { ...decls, funcs: withBody(k, ir) }, k, { metered: opts.metered });
+    const v = ir === undefined ? decls : { ...decls, funcs: withBody(k, ir) };
+    let code: string;
+    if (debug === undefined) code = generateLazyFunction(v, k, { metered: opts.metered }).code;
+    else {
+      const file = debug.functionFile(i);
+      const g = generateLazyFunction(v, k, { metered: opts.metered, ...debug.options(file, false) });
+      code = debug.finish(file, g.code, g.map, g.offsets, true);
+    }
     if (scope !== undefined) checkGenerated(code, { evalScope: scope });
     opts.onGenerate?.(i);
     return code;

@@ -22,6 +22,23 @@ export function setPos(at: number): void {
   currentLoc = at >= 0 ? { start: { line: 1, column: at }, end: { line: 1, column: at } } : null;
 }
 
+/**
+ * Makes nodes built from now on carry the byte offset `at` (an instruction inside a statement, so that a trap
+ * in it maps to its own line) and returns the position to restore with leavePos when its nodes are built.
+ * Nothing happens unless positions are tracked.
+ */
+export function enterPos(at: number): ES.SourceLocation | null {
+  if (!tracking) return null;
+  const saved = currentLoc;
+  currentLoc = { start: { line: 1, column: at }, end: { line: 1, column: at } };
+  return saved;
+}
+
+/** Restores the position enterPos replaced. */
+export function leavePos(saved: ES.SourceLocation | null): void {
+  if (tracking) currentLoc = saved;
+}
+
 function loc<T extends ES.Node>(n: T): T {
   if (currentLoc) (n as ES.Node).loc = currentLoc;
   return n;

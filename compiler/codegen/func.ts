@@ -384,8 +384,8 @@ export class FuncGen {
         const d = this.depths.get(x) ?? 0;
         if (x.kind === 'block' && d > bestDepth) { best = i; bestDepth = d; }
       });
-      if (best < 0 || bestDepth <= SHALLOW) { pre.push(...cur.body); rests.push([]); break; }
-      pre.push(...cur.body.slice(0, best));
+      if (best < 0 || bestDepth <= SHALLOW) { append(pre, cur.body); rests.push([]); break; }
+      append(pre, cur.body.slice(0, best));
       rests.push(cur.body.slice(best + 1));
       cur = cur.body[best] as Extract<Stmt, { kind: 'block' }>;
       chain.push(cur);
@@ -549,8 +549,15 @@ export class FuncGen {
     return J.bin('+', base, lit(offset));
   }
 
-  /** Lowers a non-i64 expression. */
+  /** Lowers a non-i64 expression; its nodes carry its own byte offset when positions are tracked. */
   private expr(e: Expr): ES.Expression {
+    const saved = J.enterPos(e.at);
+    const x = this.exprAt(e);
+    J.leavePos(saved);
+    return x;
+  }
+
+  private exprAt(e: Expr): ES.Expression {
     switch (e.kind) {
       case 'const':
         if (e.type === 'f32' || e.type === 'f64') return this.floatConst(e);
@@ -689,8 +696,15 @@ export class FuncGen {
     return J.call(f, flatArgs(args));
   }
 
-  /** Lowers an i64 expression to a pair of atoms. */
+  /** Lowers an i64 expression to a pair of atoms; its nodes carry its own byte offset (as expr's). */
   private pair(e: Expr): Pair {
+    const saved = J.enterPos(e.at);
+    const x = this.pairAt(e);
+    J.leavePos(saved);
+    return x;
+  }
+
+  private pairAt(e: Expr): Pair {
     switch (e.kind) {
       case 'const': {
         const v = BigInt.asUintN(64, e.value as bigint);
@@ -1074,4 +1088,9 @@ function collectLabels(body: readonly Stmt[], used: Set<number>): void {
       }
     }
   }
+}
+
+/** Appends `xs` to `into` (not push(...xs): a block can hold more statements than a call takes arguments). */
+function append<T>(into: T[], xs: readonly T[]): void {
+  for (const x of xs) into.push(x);
 }

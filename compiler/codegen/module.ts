@@ -12,7 +12,7 @@ import type { ES } from './estree.js';
 import { validateBody, type ValidatedDecls } from '../validate/validate.js';
 import type { Expr, FuncIR } from '../ir/ir.js';
 import type { ValType } from '../ir/module.js';
-import { Printer } from '../emit/print.js';
+import { Printer, type OffsetTable, type PrintOptions } from '../emit/print.js';
 import { FuncGen } from './func.js';
 import { ModuleInfo } from './module-info.js';
 
@@ -41,6 +41,14 @@ export interface GenerateOptions {
   filename?: string;
   sourceMap?: boolean;
   /**
+   * More of the map: original positions other than the .wasm's (`origin`), embedded sources, the generated
+   * line the code starts at, and a table of byte offsets by generated position (`recordOffsets`, which needs
+   * no `sourceMap`).
+   */
+  map?: Pick<PrintOptions, 'origin' | 'sourcesContent' | 'firstLine' | 'recordOffsets' | 'generatedFile'>;
+  /** The script name a lazily compiled function gives itself (default: lazyFunctionURL). */
+  sourceURL?: string;
+  /**
    * Lazy compilation: the link function defines a stub for each function instead of its code; the first call
    * of the stub compiles the function (generateLazyFunction) inside the link function's scope.
    */
@@ -60,6 +68,8 @@ export interface Generated {
   code: string;
   /** Source map JSON (when requested). */
   map?: string;
+  /** Byte offsets by generated position (when map.recordOffsets was set). */
+  offsets?: OffsetTable;
 }
 
 /** A module to generate code for: valid declarations, and the IR of every body if it is already at hand. */
@@ -76,7 +86,7 @@ const bodyOf = (v: ModuleToGenerate, k: number): FuncIR => v.funcs?.[k] ?? valid
 export function generateModule(v: ModuleToGenerate, opts: GenerateOptions = {}): Generated {
   const out = printer(opts);
   printModule(v, opts, out);
-  return { code: out.toString(), map: out.sourceMap() };
+  return { code: out.toString(), map: out.sourceMap(), offsets: out.offsets() };
 }
 
 /**
@@ -226,13 +236,13 @@ export function generateLazyFunction(v: ModuleToGenerate, k: number, opts: Gener
   if (info.constants.size > 0) out.node(J.letDecl([...info.constants.values()], 'const'));
   const fn = { ...decl, type: 'FunctionExpression' } as unknown as ES.FunctionExpression;
   out.node(J.exprStmt(J.assign(J.id(`f${f.index}`), fn)));
-  out.text(`//# sourceURL=${lazyFunctionURL(f.index)}\n`);
-  return { code: out.toString(), map: out.sourceMap() };
+  out.text(`//# sourceURL=${opts.sourceURL ?? lazyFunctionURL(f.index)}\n`);
+  return { code: out.toString(), map: out.sourceMap(), offsets: out.offsets() };
 }
 
 function printer(opts: GenerateOptions): Printer {
   const map = opts.sourceMap === true && opts.filename !== undefined;
-  return new Printer({ pretty: opts.pretty, ...(map ? { sourceMapFile: opts.filename } : {}) });
+  return new Printer({ pretty: opts.pretty, ...opts.map, ...(map ? { sourceMapFile: opts.filename } : {}) });
 }
 
 /**

@@ -2,12 +2,37 @@
 // Mnemonics and immediate kinds come from the opcode table; names come from the name section. It works on
 // unvalidated modules: function bodies are read here with the shared Reader, block nesting is tracked with a
 // depth counter (never recursion), and a body that cannot be read prints a `;;` comment and stops there.
+//
+// The listing doubles as the source that source maps point to (compiler/debug/): disassembleWithPositions
+// also records where each instruction of a function body is, so a byte offset finds its WAT line and column.
 
 import type { ConstExpr, Elem, FuncType, Import, Module, ValType } from '../ir/module.js';
 import type { Limits } from '../../runtime/abi.js';
 import { CompileError } from '../../runtime/errors.js';
 import { Reader } from '../decode/reader.js';
 import { naturalAlign, type OpRow } from '../spec/opcodes.js';
+
+/** Where the instructions of a listing are: their byte offsets, increasing, and 1-based line, 0-based column. */
+export interface WatPositions {
+  readonly offsets: Int32Array;
+  readonly lines: Int32Array;
+  readonly columns: Int32Array;
+}
+
+/** Positions being recorded: one entry per instruction line (and per function's `(func` and `)` lines). */
+interface Recorder {
+  readonly offsets: number[];
+  readonly lines: number[];
+  readonly columns: number[];
+}
+
+/** Records that the line about to be pushed onto `out` (at `column`) shows the bytes at `offset`. */
+function record(rec: Recorder | undefined, out: readonly string[], offset: number, column: number): void {
+  if (rec === undefined) return;
+  rec.offsets.push(offset);
+  rec.lines.push(out.length + 1);
+  rec.columns.push(column);
+}
 
 /** Local runs longer than this print as one entry with a count comment, so a 2^32-local body stays short. */
 const MAX_EXPANDED_LOCALS = 64;
@@ -220,8 +245,11 @@ function importedFuncType(m: Module, funcIndex: number): number {
   return -1;
 }
 
-/** The body listing of a defined function, one instruction per line, indented by block depth. */
-function bodyLines(m: Module, names: Names, funcIndex: number, out: string[], indent: string): void {
+/**
+ * The body listing of a defined function, one instruction per line, indented by block depth. The body's
+ * final `end` is the `)` that the caller prints next: its position is recorded for that line.
+ */
+function bodyLines(m: Module, names: Names, funcIndex: number, out: string[], indent: string, rec?: Recorder): void {
   const body = m.codes[funcIndex - m.numImportedFuncs];
   if (body === undefined) return;
   const { type } = funcTypeOf(m, funcIndex);
@@ -250,16 +278,19 @@ function bodyLines(m: Module, names: Names, funcIndex: number, out: string[], in
   let depth = 0; // open blocks inside the function body; also the label number `@depth` of the innermost
   try {
     while (!r.eof()) {
+      const at = r.pos;
       const row = r.op();
       const text = instrText(r, row, names, funcIndex);
       if (row.name === 'end') {
         if (depth === 0) {
           if (!r.eof()) out.push(`${indent};; ${r.end - r.pos} bytes after the function's end`);
+          record(rec, out, at, Math.max(indent.length - 2, 0));
           return;
         }
         depth--;
       }
       const pad = indent + '  '.repeat(row.name === 'else' ? Math.max(depth - 1, 0) : depth);
+      record(rec, out, at, pad.length);
       if (row.imm === 'blocktype') {
         out.push(`${pad}${text}  ;; label = @${++depth}`);
       } else {
@@ -280,10 +311,13 @@ function paramsText(names: Names, funcIndex: number, type: FuncType | undefined)
   return s + typesText('result', type.results);
 }
 
-function funcLines(m: Module, names: Names, funcIndex: number, out: string[], indent: string): void {
+function funcLines(m: Module, names: Names, funcIndex: number, out: string[], indent: string, rec?: Recorder): void {
   const { typeIndex, type } = funcTypeOf(m, funcIndex);
+  // The function's own position (its code entry, where the IR places the function) is its first line.
+  const body = m.codes[funcIndex - m.numImportedFuncs];
+  if (body !== undefined) record(rec, out, body.at, indent.length);
   out.push(`${indent}(func ${names.funcDef(funcIndex)} (type ${typeIndex})${paramsText(names, funcIndex, type)}`);
-  bodyLines(m, names, funcIndex, out, indent + '  ');
+  bodyLines(m, names, funcIndex, out, indent + '  ', rec);
   out.push(`${indent})`);
 }
 
@@ -323,6 +357,37 @@ function elemText(m: Module, names: Names, e: Elem, i: number): string {
 /** WAT-like text of the whole module, or of one function (by function index) with `opts.func`. */
 export function disassemble(m: Module, opts: { func?: number } = {}): string {
   if (opts.func !== undefined) return disassembleFunction(m, opts.func);
+  return listing(m);
+}
+
+/**
+ * The listing of the whole module and the position of every instruction of its function bodies in it. For
+ * a source map's embedded copy, `dataLimit` shortens data segments to their first bytes (a module's data can
+ * be megabytes that no reader of the map needs).
+ */
+export function disassembleWithPositions(m: Module, opts: { dataLimit?: number } = {}): { text: string; positions: WatPositions } {
+  const rec: Recorder = { offsets: [], lines: [], columns: [] };
+  const text = listing(m, rec, opts.dataLimit);
+  return {
+    text,
+    positions: { offsets: Int32Array.from(rec.offsets), lines: Int32Array.from(rec.lines), columns: Int32Array.from(rec.columns) },
+  };
+}
+
+/** The position of the instruction at (or, inside its immediates, before) `offset`, if in a function body. */
+export function watPosition(p: WatPositions, offset: number): { line: number; column: number } | undefined {
+  const { offsets } = p;
+  let lo = 0, hi = offsets.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (offsets[mid]! <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  // Before the first body, or past the last one's final `end`: not code.
+  if (found < 0 || (found === offsets.length - 1 && offset > offsets[found]!)) return undefined;
+  return { line: p.lines[found]!, column: p.columns[found]! };
+}
+
+function listing(m: Module, rec?: Recorder, dataLimit = Infinity): string {
   const names = new Names(m);
   const out: string[] = [m.names.module === undefined ? '(module' : `(module ${ident(m.names.module)}`];
   const I = '  ';
@@ -334,7 +399,7 @@ export function disassemble(m: Module, opts: { func?: number } = {}): string {
   const counts = { func: 0, table: 0, memory: 0, global: 0 };
   for (const imp of m.imports) out.push(I + importText(m, names, imp, counts[imp.desc.kind]++));
 
-  for (let i = 0; i < m.funcs.length; i++) funcLines(m, names, m.numImportedFuncs + i, out, I);
+  for (let i = 0; i < m.funcs.length; i++) funcLines(m, names, m.numImportedFuncs + i, out, I, rec);
   m.tables.forEach((t, i) => {
     out.push(`${I}(table (;${m.numImportedTables + i};) ${limitsText(t.limits)} ${t.elem})`);
   });
@@ -357,7 +422,8 @@ export function disassemble(m: Module, opts: { func?: number } = {}): string {
       if (d.memory !== 0) s += ` (memory ${d.memory})`;
       if (d.offset) s += ` (offset ${exprText(m, names, d.offset)})`;
     }
-    out.push(`${s} ${quote(d.bytes)})`);
+    const cut = d.bytes.length - dataLimit;
+    out.push(cut > 0 ? `${s} ${quote(d.bytes.subarray(0, dataLimit))} (; ${cut} more bytes left out ;))` : `${s} ${quote(d.bytes)})`);
   });
   for (const c of m.customs) out.push(`${I};; custom section ${str(c.name)}, ${c.bytes.length} bytes`);
   out.push(')');

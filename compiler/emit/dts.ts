@@ -1,7 +1,8 @@
 // The TypeScript declarations of a module compiled by `wajit compile` (esm.ts): every export typed as the JS
 // API presents it (i32, f32, f64 -> number; i64 -> bigint; funcref -> an exported function or null;
 // externref -> unknown; several results -> a tuple; memories, tables, globals -> the runtime's Memory,
-// Table, Global), the import object `instantiate` takes, `module`, and `main` for WASI commands.
+// Table, Global), the import object `instantiate` takes, `module`, `main` for WASI commands, and the runtime's
+// classes the module exports: from the runtime's declarations, or, for a standalone module, declared here.
 
 import type { FuncType, ImportDescriptor, ModuleDescriptor, ValType } from '../../runtime/abi.js';
 
@@ -10,6 +11,8 @@ export interface DtsOptions {
   readonly runtime: string;
   readonly wasi?: boolean;
   readonly wasmName: string;
+  /** The module inlines the runtime: declare the runtime's classes instead of importing their types. */
+  readonly standalone?: boolean;
 }
 
 const json = JSON.stringify;
@@ -50,17 +53,68 @@ function importType(i: ImportDescriptor, types: readonly FuncType[]): string {
   }
 }
 
+/** The runtime's classes as a standalone module exports them (the shapes of runtime/js-api and errors). */
+const STANDALONE_CLASSES = [
+  '/** The runtime\'s classes, inlined in the module: the JS API\'s errors, and what imports are made of. */',
+  'export declare class CompileError extends Error { readonly offset: number; readonly code: string; }',
+  'export declare class LinkError extends Error {}',
+  'export declare class RuntimeError extends Error {}',
+  'export declare class Memory {',
+  '  #private;',
+  '  constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });',
+  '  get buffer(): ArrayBuffer;',
+  '  grow(delta: number): number;',
+  '}',
+  'export declare class Table {',
+  '  #private;',
+  '  constructor(',
+  '    descriptor: { element: "anyfunc" | "funcref" | "externref"; initial: number; maximum?: number },',
+  '    value?: unknown,',
+  '  );',
+  '  get length(): number;',
+  '  get(index: number): unknown;',
+  '  set(index: number, value?: unknown): void;',
+  '  grow(delta: number, value?: unknown): number;',
+  '}',
+  'export declare class Global {',
+  '  #private;',
+  '  constructor(',
+  '    descriptor: { value: "i32" | "i64" | "f32" | "f64" | "anyfunc" | "funcref" | "externref"; mutable?: boolean },',
+  '    value?: unknown,',
+  '  );',
+  '  get value(): unknown;',
+  '  set value(v: unknown);',
+  '  valueOf(): unknown;',
+  '}',
+];
+
+/** The WASI option types of main() in a standalone module (the runtime's InputSpec, OutputSpec, Backend). */
+const STANDALONE_WASI = [
+  'declare namespace wasi {',
+  '  type InputSpec = number | ((max: number) => Uint8Array | null | undefined);',
+  '  type OutputSpec = number | ((bytes: Uint8Array) => void);',
+  '  /** A filesystem backend: an object implementing the wajit runtime\'s wasi.Backend interface. */',
+  '  type Backend = object;',
+  '}',
+];
+
 export function emitDts(desc: ModuleDescriptor, opts: DtsOptions): string {
-  const lines: string[] = [
-    `// Types of the module compiled by wajit from ${json(opts.wasmName)}.`,
-    `import type { Global, Memory, Table${opts.wasi ? ', wasi' : ''} } from ${json(opts.runtime)};`,
+  const lines: string[] = [`// Types of the module compiled by wajit from ${json(opts.wasmName)}.`];
+  if (opts.standalone) lines.push(...STANDALONE_CLASSES, ...(opts.wasi ? STANDALONE_WASI : []));
+  else {
+    lines.push(
+      `import type { Global, Memory, Table${opts.wasi ? ', wasi' : ''} } from ${json(opts.runtime)};`,
+      `export { CompileError, LinkError, RuntimeError, Memory, Table, Global } from ${json(opts.runtime)};`,
+    );
+  }
+  lines.push(
     '',
     '/** A funcref value: a WebAssembly exported function, or null. */',
     'export type Funcref = ((...args: any[]) => any) | null;',
     '',
     '/** The instance\'s exports. */',
     'export interface Exports {',
-  ];
+  );
   for (const e of desc.exports) {
     let t: string;
     switch (e.kind) {

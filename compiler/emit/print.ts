@@ -15,10 +15,14 @@
 // spaces per level, spaces around operators, for people reading the output).
 //
 // Source positions: a node with `loc` (line 1, column = byte offset in the module) gets a mapping at its
-// first character, as astring would place it.
+// first character, as astring would place it; when several nodes start at the same character (a call and its
+// callee), the outermost one, printed first, keeps it. The map's original positions are the .wasm file's
+// (line 1, column = offset) unless an `origin` function translates offsets to another source: the WAT
+// listing, C lines from DWARF (compiler/debug/). An offset it cannot place ends the previous mapping there
+// with an unmapped segment, so a lookup never lands on the wrong line.
 
 import { generate as astring } from 'astring';
-import { SourceMapGenerator } from 'source-map';
+import { MapWriter } from './map-writer.js';
 import type { ES } from '../codegen/estree.js';
 
 export interface PrintOptions {
@@ -31,6 +35,33 @@ export interface PrintOptions {
   readonly sourceMapFile?: string;
   /** Name of the generated file in the map (default: sourceMapFile + '.js'). */
   readonly generatedFile?: string;
+  /**
+   * Where the instruction at a byte offset comes from, for the map's original positions (default: the .wasm
+   * file, line 1, column = offset); undefined leaves the position unmapped.
+   */
+  readonly origin?: (offset: number) => MapOrigin | undefined;
+  /** Original sources embedded in the map (`sourcesContent`): [source name, text] pairs. */
+  readonly sourcesContent?: readonly (readonly [string, string])[];
+  /** Generated line of the first line printed (default 1): `new Function` puts two lines before the code. */
+  readonly firstLine?: number;
+  /** Record the byte offset of each mapped position too (offsets()), to map stack traces without a map. */
+  readonly recordOffsets?: boolean;
+}
+
+/** An original position: 1-based line, 0-based column, as source maps count them. */
+export interface MapOrigin {
+  readonly source: string;
+  readonly line: number;
+  readonly column: number;
+  /** The original name (of the function, at its start), for the map's `names`. */
+  readonly name?: string;
+}
+
+/** Mapped positions in printing order (so sorted): generated 1-based line, 0-based column, byte offset. */
+export interface OffsetTable {
+  readonly lines: Int32Array;
+  readonly columns: Int32Array;
+  readonly offsets: Int32Array;
 }
 
 // Precedence levels, loosest first. An operand printed where a level is required gets parentheses when its
@@ -87,30 +118,42 @@ export class Printer {
   private readonly pretty: boolean;
   /** The optional space: ' ' when pretty, '' when compact. */
   private readonly sp: string;
-  private readonly map: SourceMapGenerator | undefined;
+  private readonly map: MapWriter | undefined;
   private readonly file: string;
+  private readonly origin: ((offset: number) => MapOrigin | undefined) | undefined;
+  /** True when positions are recorded (a map, an offset table or both): lines are counted then. */
+  private readonly tracking: boolean;
+  /** The offset table being recorded (recordOffsets), as growable lists. */
+  private readonly recorded: { lines: number[]; columns: number[]; offsets: number[] } | undefined;
 
   private depth = 0;
-  /** 1-based line of the next character (counted only for a source map). */
-  private line = 1;
+  /** 1-based line of the next character (counted only when tracking positions). */
+  private line: number;
+  /** Generated position of the last mapping: a node starting at the same character is not mapped again. */
+  private lastLine = 0;
+  private lastColumn = -1;
 
   constructor(opts: PrintOptions = {}) {
     this.pretty = opts.pretty === true;
     this.sp = this.pretty ? ' ' : '';
     this.file = opts.sourceMapFile ?? '';
-    this.map = opts.sourceMapFile === undefined
-      ? undefined : new SourceMapGenerator({ file: opts.generatedFile ?? opts.sourceMapFile + '.js' });
+    this.line = opts.firstLine ?? 1;
+    this.origin = opts.origin;
+    this.map = opts.sourceMapFile === undefined ? undefined : new MapWriter(opts.generatedFile ?? opts.sourceMapFile + '.js');
+    if (this.map !== undefined) for (const [name, text] of opts.sourcesContent ?? []) this.map.setSourceContent(name, text);
+    this.recorded = opts.recordOffsets === true ? { lines: [], columns: [], offsets: [] } : undefined;
+    this.tracking = this.map !== undefined || this.recorded !== undefined;
   }
 
-  /** True when a source map is being built (nodes should carry positions). */
+  /** True when positions are recorded (nodes should carry them). */
   get mapped(): boolean {
-    return this.map !== undefined;
+    return this.tracking;
   }
 
   /** Appends whole lines of text that map to nothing. */
   text(s: string): void {
     this.put(s);
-    if (this.map !== undefined) this.line += countLines(s);
+    if (this.tracking) this.line += countLines(s);
     this.lineStart = this.pos;
   }
 
@@ -124,7 +167,14 @@ export class Printer {
 
   /** The source map as JSON, when one was asked for. */
   sourceMap(): string | undefined {
-    return this.map === undefined ? undefined : JSON.stringify(this.map.toJSON());
+    return this.map?.toString();
+  }
+
+  /** The byte offsets of the mapped positions, when recordOffsets was asked for. */
+  offsets(): OffsetTable | undefined {
+    const r = this.recorded;
+    return r === undefined ? undefined
+      : { lines: Int32Array.from(r.lines), columns: Int32Array.from(r.columns), offsets: Int32Array.from(r.offsets) };
   }
 
   toString(): string {
@@ -187,7 +237,7 @@ export class Printer {
 
   private newline(): void {
     this.put('\n');
-    if (this.map !== undefined) this.line++;
+    if (this.tracking) this.line++;
     this.lineStart = this.pos;
     this.indent();
   }
@@ -197,12 +247,29 @@ export class Printer {
   }
 
   private mark(n: ES.Node): void {
-    if (this.map === undefined || n.loc == null) return;
-    this.map.addMapping({
-      source: this.file,
-      original: { line: n.loc.start.line, column: n.loc.start.column },
-      generated: { line: this.line, column: this.pos - this.lineStart },
-    });
+    if (!this.tracking || n.loc == null) return;
+    const line = this.line;
+    const column = this.pos - this.lineStart;
+    if (line === this.lastLine && column === this.lastColumn) return;
+    this.lastLine = line;
+    this.lastColumn = column;
+    const offset = n.loc.start.column;
+    const r = this.recorded;
+    if (r !== undefined) {
+      r.lines.push(line);
+      r.columns.push(column);
+      r.offsets.push(offset);
+    }
+    const map = this.map;
+    if (map === undefined) return;
+    if (this.origin === undefined) {
+      map.add(line, column, this.file, n.loc.start.line, offset);
+      return;
+    }
+    const o = this.origin(offset);
+    // An unmapped segment: without it, this position would read as part of the previous mapping.
+    if (o === undefined) map.add(line, column);
+    else map.add(line, column, o.source, o.line, o.column, o.name);
   }
 
   // ---- statements -----------------------------------------------------------------------------------------
@@ -406,7 +473,7 @@ export class Printer {
     this.w(text);
     const nl = text.lastIndexOf('\n');
     if (nl >= 0) {
-      if (this.map !== undefined) this.line += countLines(text);
+      if (this.tracking) this.line += countLines(text);
       this.lineStart = this.pos - (text.length - nl - 1);
     }
   }

@@ -124,15 +124,23 @@ export function trapLocation(m: DecodedModule | undefined, frames: readonly Wasm
   return ` in ${funcLabel(m, top.func)}${top.offset === undefined ? '' : ` at offset ${hex(top.offset)}`}`;
 }
 
-/** The backtrace lines printed after the trap line: `    0: 0x1a3 - name (func[N])`, innermost first. */
-export function backtraceLines(m: DecodedModule | undefined, frames: readonly WasmFrame[]): string[] {
+/**
+ * The backtrace lines printed after the trap line: `    0: 0x1a3 - name (func[N])`, innermost first, each
+ * followed by `at file.c:LINE:COLUMN` when `sourceOf` knows the frame's source position (DWARF line info).
+ */
+export function backtraceLines(
+  m: DecodedModule | undefined, frames: readonly WasmFrame[], sourceOf?: (offset: number) => string | undefined,
+): string[] {
   if (frames.length === 0) return [];
   const shown = frames.slice(0, MAX_FRAMES);
   const width = Math.max(...shown.map((f) => (f.offset === undefined ? 1 : hex(f.offset).length)));
   const lines = ['wasm backtrace:'];
   shown.forEach((f, i) => {
     const at = (f.offset === undefined ? '?' : hex(f.offset)).padStart(width);
-    lines.push(`  ${String(i).padStart(String(shown.length - 1).length)}: ${at} - ${funcLabel(m, f.func)}`);
+    const index = String(i).padStart(String(shown.length - 1).length);
+    lines.push(`  ${index}: ${at} - ${funcLabel(m, f.func)}`);
+    const source = f.offset === undefined ? undefined : sourceOf?.(f.offset);
+    if (source !== undefined) lines.push(`  ${' '.repeat(index.length + width + 4)}at ${printable(source)}`);
   });
   if (frames.length > shown.length) lines.push(`  ... ${frames.length - shown.length} more frame(s)`);
   return lines;

@@ -57,7 +57,8 @@ Results print as decimal (i64 too); floats as nan, inf, -inf, -0 where so.
 
 Exit status: the module's own exit code (proc_exit) or 0 when _start returns; 1 for a missing file, an
 invalid module or a link error; 2 for a usage error; 134 (128 + SIGABRT, as wasmtime on Unix) for a trap,
-which prints one line naming the trap, the function and the byte offset, followed by the wasm backtrace.
+which prints one line naming the trap, the function and the byte offset, followed by the wasm backtrace
+(with each frame's source line when the module has DWARF line info, as clang -g leaves it).
 `;
 
 const WASI_MODULE = 'wasi_snapshot_preview1';
@@ -199,12 +200,22 @@ const isTrap = (e: unknown): e is Error => e instanceof Error && e.name === 'Run
 async function trapError(e: Error, bytes: Uint8Array, decoded: () => Promise<DecodedModule | undefined>): Promise<CliError> {
   const frames = wasmFrames(e.stack);
   const m = frames.length === 0 ? undefined : await decoded();
+  let sourceOf: ((offset: number) => string | undefined) | undefined;
   try {
     await addOffsets(bytes, frames);
+    // With DWARF line info (clang -g), each frame also names its source line; bad debug info names none.
+    if (m !== undefined && m.customs.some((c) => c.name === '.debug_line')) {
+      const { DebugInfo } = await import('../../compiler/debug/debug-info.js');
+      const info = new DebugInfo(m, { wasmName: 'module.wasm' });
+      sourceOf = (offset) => {
+        const o = info.sourceOrigin(offset);
+        return o === undefined ? undefined : `${o.source}:${o.line}:${o.column + 1}`;
+      };
+    }
   } catch {
-    // Offsets are a convenience: a failure to compute them leaves them unknown.
+    // Offsets and source lines are a convenience: a failure to compute them leaves them unknown.
   }
-  return new CliError(`trap: ${e.message}${trapLocation(m, frames)}`, EXIT.trap, backtraceLines(m, frames));
+  return new CliError(`trap: ${e.message}${trapLocation(m, frames)}`, EXIT.trap, backtraceLines(m, frames, sourceOf));
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -66,8 +66,10 @@ describe('wajit compile', () => {
     expect(js).toContain(`import * as rt from ${JSON.stringify(RUNTIME_DIST)};`);
     expect(js).toMatch(/\n\/\/# sourceMappingURL=out\.js\.map\n$/);
     expect(readFileSync(out.replace(/\.js$/, '.d.ts'), 'utf8')).toContain('readonly "divide": (p0: number) => number;');
+    // By default the map goes to the WAT listing written next to the output (test/maps/ checks its lines).
     const map = JSON.parse(readFileSync(`${out}.map`, 'utf8')) as { sources: string[]; file: string };
-    expect(map).toMatchObject({ sources: ['traps.wasm'], file: 'out.js' });
+    expect(map).toMatchObject({ sources: ['out.wat'], file: 'out.js' });
+    expect(existsSync(out.replace(/\.js$/, '.wat'))).toBe(true);
     // .mjs output: .d.mts declarations; --pretty: indented code.
     const mjs = join(tempDir('mjs'), 'lib.mjs');
     expect(wajit('compile', wasm, '-o', mjs, '--pretty').code).toBe(0);
@@ -95,9 +97,9 @@ describe('wajit compile', () => {
     expectError(wajit('compile', wasm, '-o', join(ROOT, 'no-such-dir', 'x.js')), 1, /cannot write '.*x\.js': no such directory/);
   });
 
-  it('maps a trap in the output to the byte offset `wajit run` reports', async () => {
+  it('maps a trap in the output to the byte offset `wajit run` reports (--map-to wasm)', async () => {
     const wasm = writeWasm('traps', TRAPS);
-    const out = compile(wasm);
+    const out = compile(wasm, '--map-to', 'wasm');
     const r = script(`
       const m = await import(${JSON.stringify(pathToFileURL(out).href)});
       try { m.instantiate().divide(0); } catch (e) { console.log(e.name + ': ' + e.message); console.log(e.stack); }`);

@@ -1,0 +1,22 @@
+;; Calls: an imported host function, direct calls and recursion, several results through the return area,
+;; and call_indirect through a table (type check, null and out-of-range entries trap).
+(module
+  (type $binary (func (param i32 i32) (result i32)))
+  (import "env" "log" (func $log (param i32)))
+  (table 4 funcref)
+  (elem (i32.const 0) $add $sub)
+  (func $add (type $binary) (i32.add (local.get 0) (local.get 1)))
+  (func $sub (type $binary) (i32.sub (local.get 0) (local.get 1)))
+  (func $fact (export "fact") (param i32) (result i32)
+    (if (result i32) (i32.le_s (local.get 0) (i32.const 1))
+      (then (i32.const 1))
+      (else (i32.mul (local.get 0) (call $fact (i32.sub (local.get 0) (i32.const 1)))))))
+  (func $divmod (export "divmod") (param i32 i32) (result i32 i32)
+    (i32.div_u (local.get 0) (local.get 1))
+    (i32.rem_u (local.get 0) (local.get 1)))
+  (func (export "use_divmod") (param i32 i32) (result i32)
+    (call $divmod (local.get 0) (local.get 1))
+    (i32.add))
+  (func (export "dispatch") (param i32 i32 i32) (result i32)
+    (call $log (local.get 0))
+    (call_indirect (type $binary) (local.get 1) (local.get 2) (local.get 0))))

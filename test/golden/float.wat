@@ -1,0 +1,22 @@
+;; f32 (rounded with Math.fround) and f64: arithmetic, min/max/nearest/copysign through the runtime, and the
+;; conversions, trapping and saturating, and reinterpretations.
+(module
+  (func (export "f32_arith") (param f32 f32) (result f32)
+    (f32.add (f32.mul (local.get 0) (local.get 1)) (f32.div (f32.sqrt (local.get 0)) (f32.const 3.5))))
+  (func (export "f64_arith") (param f64 f64) (result f64)
+    (f64.sub (f64.abs (local.get 0)) (f64.neg (f64.mul (local.get 1) (f64.const -0.0)))))
+  (func (export "minmax") (param f64 f64) (result f64)
+    (f64.add (f64.min (local.get 0) (local.get 1)) (f64.max (local.get 0) (local.get 1))))
+  (func (export "round") (param f32) (result f32)
+    (f32.add (f32.nearest (local.get 0)) (f32.copysign (f32.floor (local.get 0)) (f32.trunc (local.get 0)))))
+  (func (export "compare") (param f64 f64) (result i32)
+    (i32.and (f64.lt (local.get 0) (local.get 1)) (f64.ne (local.get 0) (local.get 1))))
+  (func (export "trunc") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+  (func (export "trunc_sat") (param f32) (result i64) (i64.trunc_sat_f32_u (local.get 0)))
+  (func (export "convert") (param i32 i64) (result f64)
+    (f64.add (f64.convert_i32_u (local.get 0)) (f64.convert_i64_s (local.get 1))))
+  (func (export "promote_demote") (param f32 f64) (result f32)
+    (f32.add (f32.demote_f64 (f64.promote_f32 (local.get 0))) (f32.demote_f64 (local.get 1))))
+  (func (export "reinterpret") (param f32) (result i32) (i32.reinterpret_f32 (local.get 0)))
+  (func (export "constants") (result f64)
+    (f64.add (f64.const nan) (f64.add (f64.const inf) (f64.const 0x1p-1074)))))

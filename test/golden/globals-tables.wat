@@ -1,0 +1,23 @@
+;; Globals (imported, mutable, immutable, i64 as a pair, exported as a cell) and reference-typed tables:
+;; table.get/set/size/grow, ref.func, ref.null, ref.is_null, passive and declarative element segments.
+(module
+  (import "env" "base" (global $base i32))
+  (global $count (mut i32) (i32.const 0))
+  (global $big (mut i64) (i64.const 0x1_0000_0001))
+  (global $scale f64 (f64.const 2.5))
+  (global (export "exported") (mut i32) (global.get $base))
+  (table $t (export "table") 2 10 funcref)
+  (table $e 1 externref)
+  (elem declare func $tick)
+  (func $tick (export "tick") (result i32)
+    (global.set $count (i32.add (global.get $count) (global.get $base)))
+    (global.set $big (i64.add (global.get $big) (i64.const 1)))
+    (global.get $count))
+  (func (export "scale") (param f64) (result f64) (f64.mul (local.get 0) (global.get $scale)))
+  (func (export "big") (result i64) (global.get $big))
+  (func (export "install") (param i32)
+    (table.set $t (local.get 0) (ref.func $tick)))
+  (func (export "is_empty") (param i32) (result i32) (ref.is_null (table.get $t (local.get 0))))
+  (func (export "grow") (param externref) (result i32)
+    (drop (table.grow $e (local.get 0) (i32.const 1)))
+    (i32.add (table.size $t) (table.grow $t (ref.null func) (i32.const 2)))))
