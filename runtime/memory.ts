@@ -1,10 +1,16 @@
 // Linear memory instances and the bulk memory operators.
 //
 // A memory is one fixed-length ArrayBuffer with a little-endian DataView (`dv`) and a byte view (`u8`).
-// Growing replaces the buffer by a larger copy and detaches the old one, so a stale `Memory.buffer` object
-// reads as detached, as the JS API requires. Generated code keeps `dv` in a local and refreshes it from an
-// onGrow callback; loads and stores rely on the DataView's own bounds check (a RangeError that the boundary
-// turns into a RuntimeError, see trap.ts). bench/memory-grow.mjs compares this with a resizable ArrayBuffer.
+// Generated code keeps `dv` in a local and refreshes it from an onGrow callback; loads and stores rely on the
+// DataView's own bounds check (a RangeError that the boundary turns into a RuntimeError, see trap.ts).
+//
+// Growing must detach the old buffer and hand out a new one, as the JS API requires. JavaScript alone can only
+// do that by copying (ArrayBuffer.prototype.transfer copies too when the length changes), which takes seconds
+// for a memory of gigabytes. So where the host has its own WebAssembly, the buffer is the buffer of a host
+// WebAssembly.Memory, used only as storage: the host grows it in place (it reserves the address space up
+// front) and detaches the old buffer itself. Without one (a JIT-less engine), or when the host refuses the
+// allocation, the buffer is a plain ArrayBuffer replaced by a larger copy. docs/performance.md, "Growing
+// memory", has the measurements (bench/memory-grow.mjs, bench/memory-grow-large.mjs).
 //
 // The operator helpers take int32 arguments (possibly negative) and read them as unsigned with >>> 0.
 
@@ -12,7 +18,7 @@ import { MAX_PAGES, PAGE_SIZE, Trap } from './abi.js';
 import { trap } from './trap.js';
 
 type Transfer = (this: ArrayBuffer, newLength?: number) => ArrayBuffer;
-// ArrayBuffer.prototype.transfer (Node 22+) copies and detaches in one step, reallocating in place when it can.
+// ArrayBuffer.prototype.transfer (Node 22+) copies and detaches in one step.
 const transfer = (ArrayBuffer.prototype as { transfer?: Transfer }).transfer;
 
 /** A copy of `old` resized to `bytes` (new bytes zero); `old` is detached afterwards. Throws if allocation fails. */
@@ -24,6 +30,27 @@ function replaceBuffer(old: ArrayBuffer, bytes: number): ArrayBuffer {
   return next;
 }
 
+/** What this file uses of a host WebAssembly.Memory. */
+interface HostMemory {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+type HostMemoryClass = new (descriptor: { initial: number; maximum: number }) => HostMemory;
+
+/**
+ * The host's own WebAssembly.Memory class, read once when this module loads; undefined without one. Only the
+ * engine's built-in class will do: wajit's Memory (installed as globalThis.WebAssembly by a program, possibly
+ * from another copy of wajit) is itself built on this file.
+ */
+const HOST_MEMORY: HostMemoryClass | undefined = (() => {
+  const M = (globalThis as { WebAssembly?: { Memory?: unknown } }).WebAssembly?.Memory;
+  if (typeof M !== 'function' || !/\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(M))) return undefined;
+  return M as HostMemoryClass;
+})();
+
+/** Whether new memories grow in place (on a host WebAssembly.Memory) by default. */
+export const GROWS_IN_PLACE = HOST_MEMORY !== undefined;
+
 export class MemoryInstance {
   buffer: ArrayBuffer;
   dv: DataView;
@@ -32,6 +59,8 @@ export class MemoryInstance {
   readonly max: number | undefined;
   private size: number;
   private readonly listeners: (() => void)[] = [];
+  /** The host memory holding `buffer`, or undefined when `buffer` is a plain ArrayBuffer. */
+  private readonly host: HostMemory | undefined;
 
   /**
    * A host-imposed cap on the page count (wajit's `maxMemoryPages`), below the type's maximum: growing past it
@@ -39,7 +68,11 @@ export class MemoryInstance {
    */
   readonly cap: number;
 
-  constructor(min: number, max?: number, cap = MAX_PAGES) {
+  /**
+   * `inPlace` false keeps the memory in plain ArrayBuffers, copied on every grow (the path of hosts without
+   * WebAssembly; tests use it to cover both).
+   */
+  constructor(min: number, max?: number, cap = MAX_PAGES, inPlace = GROWS_IN_PLACE) {
     if (min > MAX_PAGES || (max !== undefined && (max < min || max > MAX_PAGES))) {
       throw new RangeError(`invalid memory limits ${min}..${max ?? ''}`);
     }
@@ -47,7 +80,8 @@ export class MemoryInstance {
     this.cap = cap;
     this.size = min;
     this.max = max;
-    this.buffer = new ArrayBuffer(min * PAGE_SIZE);
+    this.host = inPlace ? hostMemory(min, Math.min(max ?? MAX_PAGES, cap)) : undefined;
+    this.buffer = this.host?.buffer ?? new ArrayBuffer(min * PAGE_SIZE);
     this.dv = new DataView(this.buffer);
     this.u8 = new Uint8Array(this.buffer);
   }
@@ -55,6 +89,11 @@ export class MemoryInstance {
   /** Current size in pages. */
   get pages(): number {
     return this.size;
+  }
+
+  /** True when growing happens in place (the buffer belongs to a host WebAssembly.Memory). */
+  get growsInPlace(): boolean {
+    return this.host !== undefined;
   }
 
   /**
@@ -69,7 +108,11 @@ export class MemoryInstance {
     if (n > (this.max ?? MAX_PAGES) || n > this.cap) return -1;
     let next: ArrayBuffer;
     try {
-      next = replaceBuffer(this.buffer, n * PAGE_SIZE);
+      if (this.host === undefined) next = replaceBuffer(this.buffer, n * PAGE_SIZE);
+      else {
+        this.host.grow(delta); // a RangeError when the host cannot commit the pages
+        next = this.host.buffer;
+      }
     } catch {
       return -1;
     }
@@ -79,11 +122,16 @@ export class MemoryInstance {
   }
 
   /**
-   * Replace the buffer by a same-size copy and detach the old one, without growing. The JS API needs this:
-   * `Memory.prototype.grow(0)` must still detach the buffer it handed out. Runs the onGrow callbacks.
+   * Replace the buffer by a same-size one over the same contents and detach the old one, without growing. The
+   * JS API needs this: `Memory.prototype.grow(0)` must still detach the buffer it handed out. Runs the onGrow
+   * callbacks.
    */
   refresh(): void {
-    this.setBuffer(replaceBuffer(this.buffer, this.size * PAGE_SIZE));
+    if (this.host === undefined) this.setBuffer(replaceBuffer(this.buffer, this.size * PAGE_SIZE));
+    else {
+      this.host.grow(0); // the host's grow(0) detaches and replaces the buffer without copying
+      this.setBuffer(this.host.buffer);
+    }
   }
 
   /** Call `cb` after every change of `buffer` (a grow that added pages, or refresh). */
@@ -96,6 +144,16 @@ export class MemoryInstance {
     this.dv = new DataView(next);
     this.u8 = new Uint8Array(next);
     for (const cb of this.listeners) cb();
+  }
+}
+
+/** A host memory of `min` pages that may grow to `max`, or undefined when there is no host class or it refuses. */
+function hostMemory(min: number, max: number): HostMemory | undefined {
+  if (HOST_MEMORY === undefined) return undefined;
+  try {
+    return new HOST_MEMORY({ initial: min, maximum: max });
+  } catch {
+    return undefined; // e.g. out of address space: a plain ArrayBuffer may still fit
   }
 }
 

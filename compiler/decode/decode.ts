@@ -10,6 +10,9 @@
 //    bounds", "section size mismatch").
 //  - Function/code and data-count consistency are checked after the last section, as the interpreter does.
 //
+// Counts and sizes are also held to the JS API's implementation limits (compiler/spec/limits.ts), checked
+// once the count has passed the "length out of bounds" check, so malformed input fails as it did before.
+//
 // Nothing here recurses on input nesting, and every loop consumes at least one byte per iteration or is
 // bounded by a count already checked against the bytes left, so any input terminates.
 
@@ -19,6 +22,7 @@ import type {
 } from '../ir/module.js';
 import type { Limits } from '../../runtime/abi.js';
 import { CompileError } from '../../runtime/errors.js';
+import { checkLimit, type Limit } from '../spec/limits.js';
 import { Reader, skipImmediates } from './reader.js';
 
 const MAGIC = 0x6d736100; // "\0asm" read little-endian
@@ -45,6 +49,14 @@ function len(r: Reader): number {
   return n;
 }
 
+/** A vector length (as `len`) that, added to the `already` items before it, must be within a JS API limit. */
+function count(r: Reader, limit: Limit, already = 0): number {
+  const at = r.pos;
+  const n = len(r);
+  checkLimit(limit, already + n, at);
+  return n;
+}
+
 /** A one-bit flag encoded as LEB128 (`vu1` in the interpreter): a limits flag. */
 function flagBit(r: Reader): number {
   const at = r.pos;
@@ -62,7 +74,11 @@ function limits(r: Reader): Limits {
 
 function tableType(r: Reader): TableType {
   const elem = r.reftype();
-  return { elem, limits: limits(r) };
+  const at = r.pos;
+  const l = limits(r);
+  // A minimum above the maximum is left to the validator, whose message the spec suite expects.
+  if (l.max === undefined || l.min <= l.max) checkLimit('tableSize', l.min, at);
+  return { elem, limits: l };
 }
 
 function globalType(r: Reader): GlobalType {
@@ -94,7 +110,7 @@ function constExpr(r: Reader): ConstExpr {
 function funcIndices(r: Reader): { funcs: number[]; at: number[] } {
   const funcs: number[] = [];
   const at: number[] = [];
-  for (let n = len(r); n > 0; n--) {
+  for (let n = count(r, 'elemEntries'); n > 0; n--) {
     at.push(r.pos);
     funcs.push(r.u32());
   }
@@ -128,7 +144,7 @@ function elem(r: Reader): Elem {
   if (!active || explicit) type = usesExprs ? r.reftype() : elemKind(r);
   if (usesExprs) {
     const exprs: ConstExpr[] = [];
-    for (let n = len(r); n > 0; n--) exprs.push(constExpr(r));
+    for (let n = count(r, 'elemEntries'); n > 0; n--) exprs.push(constExpr(r));
     return { mode, table, offset, type, items: { kind: 'exprs', exprs }, at };
   }
   return { mode, table, offset, type, items: { kind: 'funcs', ...funcIndices(r) }, at };
@@ -152,6 +168,7 @@ function data(r: Reader): Data {
 function code(r: Reader): FuncBody {
   const at = r.pos;
   const size = len(r);
+  checkLimit('bodySize', size, at);
   const bodyStart = r.pos;
   const end = bodyStart + size;
   // `len` lets a size overrun the input by its own length bytes; the interpreter then runs out of input.
@@ -237,6 +254,7 @@ function nameMap(r: Reader, into: Map<number, string>): void {
 }
 
 export function decodeModule(bytes: Uint8Array): Module {
+  checkLimit('moduleSize', bytes.length, 0);
   const top = new Reader(bytes);
   // The header is two fixed 4-byte words; a short input is "unexpected end" before any magic check.
   const header = top.bytesN(4);
@@ -289,30 +307,30 @@ export function decodeModule(bytes: Uint8Array): Module {
         break;
       }
       case Sec.Type:
-        for (let n = len(r); n > 0; n--) m.types.push(funcType(r));
+        for (let n = count(r, 'types'); n > 0; n--) m.types.push(funcType(r));
         break;
       case Sec.Import:
-        for (let n = len(r); n > 0; n--) m.imports.push(importEntry(r, m));
+        for (let n = count(r, 'imports'); n > 0; n--) m.imports.push(importEntry(r, m));
         break;
       case Sec.Function:
         funcSectionAt = start;
-        for (let n = len(r); n > 0; n--) m.funcs.push(r.u32());
+        for (let n = count(r, 'functions'); n > 0; n--) m.funcs.push(r.u32());
         break;
       case Sec.Table:
-        for (let n = len(r); n > 0; n--) m.tables.push(tableType(r));
+        for (let n = count(r, 'tables', m.numImportedTables); n > 0; n--) m.tables.push(tableType(r));
         break;
       case Sec.Memory:
         for (let n = len(r); n > 0; n--) m.memories.push({ limits: limits(r) } satisfies MemoryType);
         break;
       case Sec.Global:
-        for (let n = len(r); n > 0; n--) {
+        for (let n = count(r, 'globals'); n > 0; n--) {
           const at = r.pos;
           const type = globalType(r);
           m.globals.push({ type, init: constExpr(r), at } satisfies Global);
         }
         break;
       case Sec.Export:
-        for (let n = len(r); n > 0; n--) {
+        for (let n = count(r, 'exports'); n > 0; n--) {
           const at = r.pos;
           const name = r.name();
           const kindAt = r.pos;
@@ -334,10 +352,11 @@ export function decodeModule(bytes: Uint8Array): Module {
         if (r.pos === end) checkBodyEnds(bytes, m.codes, end);
         break;
       case Sec.Data:
-        for (let n = len(r); n > 0; n--) m.datas.push(data(r));
+        for (let n = count(r, 'dataSegments'); n > 0; n--) m.datas.push(data(r));
         break;
       case Sec.DataCount:
         m.dataCount = r.u32();
+        checkLimit('dataSegments', m.dataCount, start);
         break;
     }
     if (r.pos !== end) r.fail('section size mismatch', start, 'section-size-mismatch');
@@ -361,9 +380,9 @@ function funcType(r: Reader): FuncType {
   if (form & 0x80) r.fail('integer representation too long', r.pos, 'int-repr-too-long');
   if (form !== 0x60) r.fail('malformed function type', at, 'malformed-functype');
   const params: ValType[] = [];
-  for (let n = len(r); n > 0; n--) params.push(r.valtype());
+  for (let n = count(r, 'params'); n > 0; n--) params.push(r.valtype());
   const results: ValType[] = [];
-  for (let n = len(r); n > 0; n--) results.push(r.valtype());
+  for (let n = count(r, 'results'); n > 0; n--) results.push(r.valtype());
   return { params, results };
 }
 
@@ -377,7 +396,7 @@ function importEntry(r: Reader, m: Module): Import {
       m.numImportedFuncs++;
       return { module, name, desc: { kind: 'func', type: r.u32() }, at };
     case 'table':
-      m.numImportedTables++;
+      checkLimit('tables', ++m.numImportedTables, at);
       return { module, name, desc: { kind: 'table', type: tableType(r) }, at };
     case 'memory':
       m.numImportedMemories++;

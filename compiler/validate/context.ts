@@ -2,6 +2,7 @@
 // segment types, and the set of functions that may be referenced by ref.func in code (C.refs in the spec).
 
 import type { Module, GlobalType, MemoryType, RefType, TableType } from '../ir/module.js';
+import { LIMITS } from '../spec/limits.js';
 
 export interface ModuleContext {
   readonly module: Module;
@@ -30,12 +31,14 @@ export function buildContext(m: Module): ModuleContext {
       case 'global': globals.push(imp.desc.type); break;
     }
   }
-  funcTypeIndex.push(...m.funcs);
-  tables.push(...m.tables);
-  memories.push(...m.memories);
-  globals.push(...m.globals.map((g) => g.type));
+  // Concatenated rather than push(...xs): a module can define more functions than a call takes arguments.
   return {
-    module: m, funcTypeIndex, tables, memories, globals, elemTypes: m.elems.map((e) => e.type),
-    refs: new Set(), maxLocals: 1_000_000,
+    module: m,
+    funcTypeIndex: funcTypeIndex.concat(m.funcs),
+    tables: tables.concat(m.tables),
+    memories: memories.concat(m.memories),
+    globals: globals.concat(m.globals.map((g) => g.type)),
+    elemTypes: m.elems.map((e) => e.type),
+    refs: new Set(), maxLocals: LIMITS.locals,
   };
 }

@@ -397,13 +397,13 @@ class FuncBuilder {
         return;
       case 'loop':
         if (f.branched) parent!.body.push({ kind: 'loop', label: f.label, body: f.body, at: f.at });
-        else parent!.body.push(...f.body);
+        else append(parent!.body, f.body);
         if (!reachable) { parent!.deadTail = true; for (const t of f.results) this.pushPlaceholder(t); }
         else for (const v of vals) this.stack.push(v);
         return;
       case 'block':
         if (!f.branched) {
-          parent!.body.push(...f.body);
+          append(parent!.body, f.body);
           if (!reachable) { parent!.deadTail = true; for (const t of f.results) this.pushPlaceholder(t); }
           else for (const v of vals) this.stack.push(v);
           return;
@@ -636,7 +636,7 @@ class FuncBuilder {
     if (ft.results.length === 1) {
       let depth = 1, locals: readonly number[] | null = [];
       const owned: TempId[] = [];
-      for (const o of ops) { depth = Math.max(depth, o.depth + 1); locals = mergeLocals(locals, o.locals); owned.push(...o.owned); }
+      for (const o of ops) { depth = Math.max(depth, o.depth + 1); locals = mergeLocals(locals, o.locals); append(owned, o.owned); }
       this.pushExpr(ft.results[0], expr, false, locals, depth, owned);
       return;
     }
@@ -894,4 +894,9 @@ function placeholder(t: ValType): Expr {
     case 'funcref': case 'externref': return { kind: 'ref.null', type: t as RefType, at: 0 };
     default: return DUMMY;
   }
+}
+
+/** Appends `xs` to `into` (not push(...xs): a block can hold more statements than a call takes arguments). */
+function append<T>(into: T[], xs: readonly T[]): void {
+  for (const x of xs) into.push(x);
 }

@@ -1,26 +1,44 @@
-// runtime/memory.ts: growth, detaching and callbacks; bulk operators against native WebAssembly.
+// runtime/memory.ts: growth (in place and by copy), detaching, the page cap and callbacks; bulk operators
+// against native WebAssembly.
 
 import { describe, expect, it } from 'vitest';
-import { MemoryInstance, memory_copy, memory_fill, memory_init } from '../../../runtime/memory.js';
+import { GROWS_IN_PLACE, MemoryInstance, memory_copy, memory_fill, memory_init } from '../../../runtime/memory.js';
 import { INT32_EDGES, native, outcome, rng, trapMessage } from './native.js';
 
 const PAGE = 65536;
 
-describe('MemoryInstance', () => {
+// Both ways of holding a memory: on a host WebAssembly.Memory, grown in place (the default where the host has
+// WebAssembly), and in plain ArrayBuffers replaced by a copy on every grow (hosts without it).
+const BACKINGS = [
+  { name: 'grown in place', inPlace: true },
+  { name: 'copied on grow', inPlace: false },
+] as const;
+
+describe.each(BACKINGS)('MemoryInstance, $name', ({ inPlace }) => {
+  const make = (min: number, max?: number, cap?: number) => new MemoryInstance(min, max, cap, inPlace);
+
+  it('uses the backing asked for (in place wherever the host has WebAssembly)', () => {
+    expect(GROWS_IN_PLACE).toBe(typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object');
+    expect(make(1).growsInPlace).toBe(inPlace && GROWS_IN_PLACE);
+    expect(new MemoryInstance(1).growsInPlace).toBe(GROWS_IN_PLACE);
+  });
+
   it('starts zeroed with min pages and consistent views', () => {
-    const m = new MemoryInstance(2, 5);
+    const m = make(2, 5);
     expect(m.pages).toBe(2);
     expect(m.max).toBe(5);
     expect(m.buffer.byteLength).toBe(2 * PAGE);
     expect(m.dv.buffer).toBe(m.buffer);
     expect(m.u8.buffer).toBe(m.buffer);
     expect(m.u8.every((b) => b === 0)).toBe(true);
-    expect(new MemoryInstance(0).buffer.byteLength).toBe(0);
-    expect(new MemoryInstance(0).max).toBeUndefined();
+    expect(make(0).buffer.byteLength).toBe(0);
+    expect(make(0).max).toBeUndefined();
+    // A fixed-length buffer, as the JS API hands out for a non-shared memory.
+    expect((m.buffer as { resizable?: boolean }).resizable ?? false).toBe(false);
   });
 
-  it('grow copies contents, zeroes new pages, detaches the old buffer and runs callbacks', () => {
-    const m = new MemoryInstance(1, 4);
+  it('grow keeps contents, zeroes new pages, detaches the old buffer and runs callbacks', () => {
+    const m = make(1, 4);
     let calls = 0;
     m.onGrow(() => {
       calls++;
@@ -28,11 +46,16 @@ describe('MemoryInstance', () => {
     });
     m.dv.setInt32(PAGE - 4, 0x12345678, true);
     const old = m.buffer;
+    const oldView = m.dv;
     expect(m.grow(2)).toBe(1);
     expect(calls).toBe(1);
     expect(old.byteLength).toBe(0); // detached
     expect(() => new Uint8Array(old)).toThrow(TypeError);
+    expect(() => oldView.getInt32(0, true)).toThrow(TypeError); // views on it are dead too
     expect(m.pages).toBe(3);
+    expect(m.buffer.byteLength).toBe(3 * PAGE);
+    expect(m.dv.buffer).toBe(m.buffer);
+    expect(m.u8.buffer).toBe(m.buffer);
     expect(m.dv.getInt32(PAGE - 4, true)).toBe(0x12345678);
     expect(m.u8.subarray(PAGE).every((b) => b === 0)).toBe(true);
     expect(m.u8.length).toBe(3 * PAGE);
@@ -42,6 +65,7 @@ describe('MemoryInstance', () => {
     expect(m.grow(0)).toBe(3);
     expect(m.grow(2)).toBe(-1);
     expect(m.buffer).toBe(cur);
+    expect(cur.byteLength).toBe(3 * PAGE);
     expect(calls).toBe(1);
     expect(m.grow(1)).toBe(3);
     expect(m.grow(0)).toBe(4);
@@ -50,14 +74,29 @@ describe('MemoryInstance', () => {
   });
 
   it('reads the delta as unsigned and never passes 65536 pages', () => {
-    const m = new MemoryInstance(1);
+    const m = make(1);
     expect(m.grow(-1)).toBe(-1); // 0xffffffff pages
     expect(m.grow(65536)).toBe(-1);
     expect(m.pages).toBe(1);
   });
 
+  it('fails to grow past the host cap (maxMemoryPages) as an allocation failure: -1, nothing changed', () => {
+    const m = make(1, 100, 3);
+    let calls = 0;
+    m.onGrow(() => calls++);
+    const b = m.buffer;
+    expect(m.grow(3)).toBe(-1);
+    expect(m.buffer).toBe(b);
+    expect(b.byteLength).toBe(PAGE);
+    expect(m.grow(2)).toBe(1);
+    expect(m.grow(1)).toBe(-1);
+    expect(m.pages).toBe(3);
+    expect(calls).toBe(1);
+    expect(() => make(4, undefined, 3)).toThrow(RangeError);
+  });
+
   it('refresh replaces and detaches the buffer without growing', () => {
-    const m = new MemoryInstance(1);
+    const m = make(1);
     let calls = 0;
     m.onGrow(() => calls++);
     m.u8[7] = 9;
@@ -65,14 +104,29 @@ describe('MemoryInstance', () => {
     m.refresh();
     expect(old.byteLength).toBe(0);
     expect(m.buffer).not.toBe(old);
+    expect(m.buffer.byteLength).toBe(PAGE);
     expect(m.pages).toBe(1);
     expect(m.u8[7]).toBe(9);
     expect(calls).toBe(1);
   });
 
+  it('grows a memory of 64 MiB in use by a few pages, its last bytes kept', () => {
+    const m = make(1024);
+    for (let i = 0; i < 1024 * PAGE; i += 4096) m.u8[i] = (i >>> 12) & 255;
+    m.dv.setUint32(1024 * PAGE - 4, 0xdeadbeef, true);
+    const old = m.buffer;
+    expect(m.grow(10)).toBe(1024);
+    expect(old.byteLength).toBe(0);
+    expect(m.buffer.byteLength).toBe(1034 * PAGE);
+    expect(m.dv.getUint32(1024 * PAGE - 4, true)).toBe(0xdeadbeef);
+    for (let i = 0; i < 1024 * PAGE; i += 4096 * 97) expect(m.u8[i]).toBe((i >>> 12) & 255);
+    expect(m.u8.subarray(1024 * PAGE).every((b) => b === 0)).toBe(true);
+  });
+
   it('rejects impossible limits', () => {
-    expect(() => new MemoryInstance(65537)).toThrow(RangeError);
-    expect(() => new MemoryInstance(2, 1)).toThrow(RangeError);
+    expect(() => make(65537)).toThrow(RangeError);
+    expect(() => make(2, 1)).toThrow(RangeError);
+    expect(() => make(1, 65537)).toThrow(RangeError);
   });
 });
 
