@@ -55,26 +55,60 @@ function safe(s: string, pattern: RegExp): string {
 const retain = new WeakMap<object, JitDebug>();
 
 export class JitDebug implements StackMapper {
-  readonly info: DebugInfo;
-  private readonly target: MapTarget;
+  private readonly m: Module;
+  private readonly opts: SourceMapOptions;
+  private readonly wasmName: string;
+  private infoCache: DebugInfo | undefined;
+  private targetCache: MapTarget | undefined;
   private readonly base: string;
   private readonly stem: string;
   private readonly scripts = new Map<string, OffsetTable>();
+  /** Deferred mode: how to generate a script's positions again, until a trap's stack needs them. */
+  private readonly pending = new Map<string, () => OffsetTable | undefined>();
   private readonly inline: boolean;
   /** The offset translation for maps, made once (it indexes the functions' starts). */
   private origin: ((offset: number) => MapOrigin | undefined) | undefined;
 
-  constructor(m: Module, filename: string | undefined, opts: SourceMapOptions) {
-    const wasmName = safe((filename ?? 'module.wasm').replace(/^[\s\S]*[\\/]/, ''), /[^\w.+-]/g) || 'module.wasm';
-    // A map the module embeds as a data: URL is used too; one elsewhere would have to be fetched.
-    const embedded = sourceMappingURL(m.customs);
-    const inputMap = opts.inputSourceMap === undefined ? embedded?.startsWith('data:') ? dataURL(embedded) : undefined
-      : typeof opts.inputSourceMap === 'string' ? opts.inputSourceMap : JSON.stringify(opts.inputSourceMap);
-    this.info = new DebugInfo(m, { wasmName, inputMap, onWarning: opts.onWarning });
-    this.target = opts.to ?? (this.info.hasSources ? 'source' : 'wat');
-    this.inline = opts.inline !== false;
-    this.stem = wasmName.replace(/\.wasm$/, '');
+  /**
+   * `deferred`: no maps and no positions at compile time, only script names; a trap's stack is mapped from
+   * positions generated again when it is first read (see defer).
+   */
+  constructor(m: Module, filename: string | undefined, opts: SourceMapOptions, readonly deferred = false) {
+    this.m = m;
+    this.opts = opts;
+    this.wasmName = safe((filename ?? 'module.wasm').replace(/^[\s\S]*[\\/]/, ''), /[^\w.+-]/g) || 'module.wasm';
+    if (!deferred) void this.info;
+    this.inline = opts.inline !== false && !deferred;
+    this.stem = this.wasmName.replace(/\.wasm$/, '');
     this.base = `${SCRIPT_URL_PREFIX}${registerStackMapper(this)}/`;
+  }
+
+  /** The module's debug info: read at construction, or in deferred mode when a stack first needs it. */
+  get info(): DebugInfo {
+    if (this.infoCache === undefined) {
+      const m = this.m, opts = this.opts;
+      // A map the module embeds as a data: URL is used too; one elsewhere would have to be fetched.
+      const embedded = sourceMappingURL(m.customs);
+      const inputMap = opts.inputSourceMap === undefined ? embedded?.startsWith('data:') ? dataURL(embedded) : undefined
+        : typeof opts.inputSourceMap === 'string' ? opts.inputSourceMap : JSON.stringify(opts.inputSourceMap);
+      this.infoCache = new DebugInfo(m, { wasmName: this.wasmName, inputMap, onWarning: opts.onWarning });
+    }
+    return this.infoCache;
+  }
+
+  private get target(): MapTarget {
+    return (this.targetCache ??= this.opts.to ?? (this.info.hasSources ? 'source' : 'wat'));
+  }
+
+  /** Deferred mode: `positions` generates the offset table of script `file` again, on first need. */
+  defer(file: string, positions: () => OffsetTable | undefined): void {
+    this.pending.set(file, positions);
+  }
+
+  /** Generate options that give the same code as options(file, evaluated) and record its positions. */
+  regenerateOptions(file: string, evaluated: boolean): GenerateOptions {
+    const firstLine = evaluated ? 1 + FUNCTION_PREAMBLE_LINES : 1;
+    return { sourceURL: this.base + file, map: { firstLine, recordOffsets: true } };
   }
 
   /**
@@ -83,8 +117,9 @@ export class JitDebug implements StackMapper {
    * embedding it again: a debugger has it from the module's map).
    */
   options(file: string, evaluated: boolean): GenerateOptions {
+    if (this.deferred) return { sourceURL: this.base + file };
+    if (!this.inline) return this.regenerateOptions(file, evaluated);
     const firstLine = evaluated ? 1 + FUNCTION_PREAMBLE_LINES : 1;
-    if (!this.inline) return { sourceURL: this.base + file, map: { firstLine, recordOffsets: true } };
     return {
       sourceMap: true,
       filename: this.info.wasmName,
@@ -128,7 +163,13 @@ export class JitDebug implements StackMapper {
   }
 
   frame(file: string, line: number, column: number): FramePosition | null | undefined {
-    const table = this.scripts.get(file);
+    let table = this.scripts.get(file);
+    const positions = this.pending.get(file);
+    if (table === undefined && positions !== undefined) {
+      this.pending.delete(file);
+      table = positions();
+      if (table !== undefined) this.scripts.set(file, table);
+    }
     if (table === undefined) return undefined;
     const offset = offsetAt(table, line, column - 1);
     // No position on that line: code without one is wajit's glue (a lazy stub, the link function).

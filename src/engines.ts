@@ -36,7 +36,8 @@ export interface EngineOptions {
   /**
    * Source maps (compile engine only): generated code carries a script name and an inline source map to
    * the module's WAT listing (`module.wat`) or, with DWARF line info, its C sources, for debuggers; trap
-   * stacks name the wasm function and that line (`at ratio (divide.c:4:21)`). See src/pipeline.ts.
+   * stacks name the wasm function and that line (`at ratio (divide.c:4:21)`). Default: no maps, trap
+   * stacks mapped all the same when first read; false: stacks as V8 writes them. See src/pipeline.ts.
    */
   sourceMap?: boolean | SourceMapOptions;
 }
@@ -58,12 +59,12 @@ export function createWebAssembly(opts: EngineOptions = {}): WebAssemblyNamespac
   const metered = opts.fuel !== undefined || opts.timeout !== undefined;
   if (metered && engine === 'interp') throw new TypeError('fuel and timeout are not supported by the interpreter');
   const limited = metered || opts.maxMemoryPages !== undefined;
-  const sourceMap = opts.sourceMap ?? false;
-  if (typeof sourceMap !== 'boolean' && (typeof sourceMap !== 'object' || sourceMap === null)) {
+  const sourceMap = opts.sourceMap;
+  if (sourceMap !== undefined && typeof sourceMap !== 'boolean' && (typeof sourceMap !== 'object' || sourceMap === null)) {
     throw new TypeError('the sourceMap option must be a boolean or an object');
   }
-  if (sourceMap !== false && engine === 'interp') throw new TypeError('source maps are not supported by the interpreter');
-  if (engine === 'compile' && opts.lazy === undefined && !limited && sourceMap === false) return WebAssembly;
+  if (sourceMap !== undefined && sourceMap !== false && engine === 'interp') throw new TypeError('source maps are not supported by the interpreter');
+  if (engine === 'compile' && opts.lazy === undefined && !limited && sourceMap === undefined) return WebAssembly;
 
   class EngineModule extends Module {}
   // Named like the standard class: the JS API shows `WebAssembly.Module`.
@@ -73,7 +74,7 @@ export function createWebAssembly(opts: EngineOptions = {}): WebAssemblyNamespac
     ...(opts.timeout === undefined ? {} : { timeout: opts.timeout }),
     ...(opts.maxMemoryPages === undefined ? {} : { maxMemoryPages: opts.maxMemoryPages }),
   };
-  setModuleEngine(EngineModule, engine === 'interp' ? { engine } : { engine, lazy: opts.lazy, metered, ...(sourceMap === false ? {} : { sourceMap }) }, limited ? limits : undefined);
+  setModuleEngine(EngineModule, engine === 'interp' ? { engine } : { engine, lazy: opts.lazy, metered, ...(sourceMap === undefined ? {} : { sourceMap }) }, limited ? limits : undefined);
 
   async function compile(bytes: BufferSource): Promise<Module> {
     return new EngineModule(bytes);

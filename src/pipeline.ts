@@ -8,7 +8,9 @@
 // first call comes much sooner (see docs/performance.md, "Compile speed and lazy compilation").
 //
 // With `sourceMap`, every evaluated script also carries its name and an inline source map to the WAT listing
-// or the original sources, and traps are reported there (src/debug.ts); without it, nothing of that runs.
+// or the original sources, and traps are reported there (src/debug.ts). By default scripts are only named,
+// and a trap's stack is mapped the same way when it is first read, from code positions generated again then
+// (nothing of it is done at compile time). `sourceMap: false` leaves the stacks as V8 writes them.
 
 import { checkGenerated } from '../compiler/emit/check.js';
 import { decodeModule } from '../compiler/decode/decode.js';
@@ -44,8 +46,9 @@ export interface CompileOptions {
   /**
    * Source maps: generated scripts get a `//# sourceURL=wasm://wajit/...` name and an inline map to the
    * module's WAT listing or, with DWARF line info or an input map, its original sources (for debuggers),
-   * and a trap's RuntimeError stack names the wasm function and its WAT or source line. Off by default:
-   * it costs compile time and memory.
+   * and a trap's RuntimeError stack names the wasm function and its WAT or source line. Default (undefined):
+   * no maps (they cost compile time and memory), but trap stacks are still mapped when first read; false:
+   * neither.
    */
   sourceMap?: boolean | SourceMapOptions;
   engine?: EngineKind;
@@ -85,10 +88,10 @@ export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): Com
   }
   const decls = validateDecls(module);
   const lazy = opts.lazy ?? defaultLazy(module);
-  const debug = opts.sourceMap === undefined || opts.sourceMap === false ? undefined
-    : new JitDebug(module, opts.filename, opts.sourceMap === true ? {} : opts.sourceMap);
+  const debug = opts.sourceMap === false ? undefined
+    : new JitDebug(module, opts.filename, typeof opts.sourceMap === 'object' ? opts.sourceMap : {}, opts.sourceMap === undefined);
   if (!lazy) {
-    const code = moduleCode(decls, { metered: opts.metered }, debug);
+    const code = moduleCode(decls, { metered: opts.metered }, debug, codeSize(module) <= DEFERRED_MODULE_LIMIT);
     if (checking(opts)) checkGenerated(code);
     const onGenerate = opts.onGenerate;
     if (onGenerate !== undefined) for (let k = 0; k < module.funcs.length; k++) onGenerate(module.numImportedFuncs + k);
@@ -102,18 +105,28 @@ export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): Com
     const ir = validateBody(decls, k);
     if (opts.keepBodies === true) bodies.push(ir);
   }
-  const code = moduleCode(decls, { metered: opts.metered, lazy: true }, debug);
+  const code = moduleCode(decls, { metered: opts.metered, lazy: true }, debug, true);
   const scope = checking(opts) ? checkGenerated(code).evalScope ?? new Set<string>() : undefined;
   const source = lazySource(decls, bodies, opts, scope, debug);
   const link = retaining(evaluate(code)(rt as unknown as Record<string, unknown>, source), debug, module);
   return { module, descriptor: describe(module), link, code, lazy, ...(debug === undefined ? {} : { debug }) };
 }
 
-/** The module factory's code; with source maps, named and mapped. */
-function moduleCode(decls: ValidatedDecls, opts: GenerateOptions, debug: JitDebug | undefined): string {
+/**
+ * Code of an eagerly compiled module larger than this is not generated again to map a trap's stack (it would
+ * take seconds): its frames stay as V8 writes them unless it was compiled with `sourceMap`.
+ */
+const DEFERRED_MODULE_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * The module factory's code; with source maps, named and mapped. Deferred (the default), named only, with the
+ * way to generate its positions again (`regenerate`: false where that is too costly).
+ */
+function moduleCode(decls: ValidatedDecls, opts: GenerateOptions, debug: JitDebug | undefined, regenerate: boolean): string {
   if (debug === undefined) return generateModule(decls, opts).code;
   const file = debug.moduleFile;
   const { code, map, offsets } = generateModule(decls, { ...opts, ...debug.options(file, true) });
+  if (debug.deferred && regenerate) debug.defer(file, () => generateModule(decls, { ...opts, ...debug.regenerateOptions(file, true) }).offsets);
   return debug.finish(file, code, map, offsets, false);
 }
 
@@ -167,6 +180,9 @@ function lazySource(
     else {
       const file = debug.functionFile(i);
       const g = generateLazyFunction(v, k, { metered: opts.metered, ...debug.options(file, false) });
+      if (debug.deferred) {
+        debug.defer(file, () => generateLazyFunction(decls, k, { metered: opts.metered, ...debug.regenerateOptions(file, false) }).offsets);
+      }
       code = debug.finish(file, g.code, g.map, g.offsets, true);
     }
     if (scope !== undefined) checkGenerated(code, { evalScope: scope });

@@ -237,9 +237,10 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     ...(opts.timeout === undefined ? {} : { timeout: opts.timeout }),
     ...(opts.maxMemoryPages === undefined ? {} : { maxMemoryPages: opts.maxMemoryPages }),
   };
-  const wasm = opts.lazy === undefined && Object.keys(limits).length === 0
-    ? (await import('../index.js')).WebAssembly
-    : (await import('../engines.js')).createWebAssembly({ ...(opts.lazy === undefined ? {} : { lazy: opts.lazy }), ...limits });
+  // The stacks as V8 writes them: the backtrace below finds its own offsets in them (src/cli/backtrace.ts).
+  const wasm = (await import('../engines.js')).createWebAssembly({
+    ...(opts.lazy === undefined ? {} : { lazy: opts.lazy }), ...limits, sourceMap: false,
+  });
   const mod = wasmCall(() => new wasm.Module(bytes), file);
   const imports = wasm.Module.imports(mod);
   const foreign = imports.find((i) => i.module !== WASI_MODULE);

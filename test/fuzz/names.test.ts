@@ -13,6 +13,7 @@
 // subsection is ignored.
 
 import { describe, expect, it } from 'vitest';
+import { safeName } from '../../compiler/debug/debug-info.js';
 import { decodeModule } from '../../compiler/decode/decode.js';
 import { validateDecls } from '../../compiler/validate/validate.js';
 import { generateLazyFunction, generateModule } from '../../compiler/codegen/module.js';
@@ -158,7 +159,10 @@ describe('hostile names', () => {
     }
   });
 
-  const engines: [string, Api][] = [['eager', createWebAssembly({ lazy: false })], ['lazy', createWebAssembly({ lazy: true })]];
+  // Stacks as V8 writes them (sourceMap: false); the mapped stacks of the default are tested below.
+  const engines: [string, Api][] = [
+    ['eager', createWebAssembly({ lazy: false, sourceMap: false })], ['lazy', createWebAssembly({ lazy: true, sourceMap: false })],
+  ];
   for (const [mode, api] of engines) {
     it(`${mode}: exactly the export names, each bound to the right function, import and object`, () => {
       const native = instantiate(Native);
@@ -204,6 +208,27 @@ describe('hostile names', () => {
       expect(lines).not.toMatch(/[\u2028\u2029\u202e]/);
       // The names were never code: the engine's own stack trace knows only wajit's f<index> identifiers.
       for (const s of [INNER_NAME, OUTER_NAME, MODULE_NAME, 'pwned']) expect(stack).not.toContain(s);
+      expect('pwned' in globalThis).toBe(false);
+    });
+  }
+
+  for (const lazy of [false, true]) {
+    it(`${lazy ? 'lazy' : 'eager'}, stacks mapped (the default): the names with whitespace, parentheses, backslashes, control and format characters replaced`, () => {
+      let stack = '';
+      try {
+        (instantiate(createWebAssembly({ lazy }))[TRAP_EXPORT] as () => number)();
+      } catch (e) {
+        stack = (e as Error).stack!;
+      }
+      expect(stack).toContain(`at ${safeName(INNER_NAME)} (`);
+      expect(safeName(INNER_NAME)).toBe('"inner__</script>*/');
+      // The two wasm frames, each one line (V8's own frame of the export's call may still show the export's
+      // name as the property it was called through: `[as <name>]`, raw, as for any JavaScript method).
+      const lines = stack.split('\n');
+      expect(lines[0]).toBe('RuntimeError: unreachable');
+      expect(lines[1]).toBe(`    at ${safeName(INNER_NAME)} (module.wat:${lines[1]!.split('module.wat:')[1]}`);
+      expect(lines[2]).toMatch(/^ {4}at 'outer_\$\{globalThis\.pwned_=_1\} \(module\.wat:\d+:\d+\)$/);
+      for (const line of lines.slice(1, 3)) expect(line).not.toMatch(/[\u2028\u2029\u202e\u0000\\]/);
       expect('pwned' in globalThis).toBe(false);
     });
   }

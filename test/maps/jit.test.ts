@@ -98,8 +98,15 @@ describe('trap stacks of modules compiled with sourceMap', () => {
     expect(frames(e)[0]).toBe(`at ratio (module.wat:${line}:5)`);
   });
 
-  it('are left alone without sourceMap', async () => {
+  it('are mapped by default too, without maps (positions generated again when the stack is read)', async () => {
     const { instance } = await WebAssembly.instantiate(divWasm());
+    const e = thrown(() => (instance.exports.outer as (x: number) => number)(7));
+    expect(e.stack).toMatch(/\n\s+at \S+ \(module\.wat:\d+:\d+\)/);
+    expect(e.stack).not.toMatch(/\n\s+at f0 \(/);
+  });
+
+  it('are left alone with sourceMap: false', async () => {
+    const { instance } = await createWebAssembly({ sourceMap: false }).instantiate(divWasm());
     const e = thrown(() => (instance.exports.outer as (x: number) => number)(7));
     expect(e.stack).not.toContain('module.wat');
     expect(e.stack).toMatch(/\n\s+at f0 \(/);
