@@ -93,6 +93,9 @@ export function generateModule(v: ModuleToGenerate, opts: GenerateOptions = {}):
  * Prints the module factory's body into `out`, after whatever is already there (an ES module wraps it:
  * compiler/emit/esm.ts). Source positions are recorded when `out` builds a map.
  */
+/** Bindings of the link function past which it keeps them off the stack (see printModule). */
+const MANY_BINDINGS = 50_000;
+
 export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Printer): void {
   const m = v.module;
   const lazy = opts.lazy === true;
@@ -143,11 +146,18 @@ export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Pri
     decl([['refuel', J.member(I('I'), 'refuel')]]);
   }
 
+  // A direct eval here compiles a function inside this scope, where it sees the instance's bindings.
+  const compile = J.funcDecl('compile', ['i'], [J.ret(J.call(I('eval'), [J.call(I('source'), [I('i')])]))]);
   if (lazy) {
     m.funcs.forEach((t, k) => { for (const s of stub(m.numImportedFuncs + k, m.types[t].params)) link(s); });
-    // A direct eval here compiles a function inside this scope, where it sees the instance's bindings.
-    link(J.funcDecl('compile', ['i'], [J.ret(J.call(I('eval'), [J.call(I('source'), [I('i')])]))]));
+    link(compile);
   } else {
+    // V8 keeps a function's bindings that no inner function uses on its stack frame: a few hundred thousand
+    // types, imported functions or globals (the JS API allows a million each) overflowed the stack when the
+    // link function was called. A direct eval in scope, here one that never runs, makes V8 keep all of them
+    // in the heap instead (as lazy compilation's does).
+    const bindings = m.types.length + m.numImportedFuncs + nTables + cells.length + internal.length;
+    if (bindings > MANY_BINDINGS) link(compile);
     for (let k = 0; k < m.funcs.length; k++) {
       link(new FuncGen(info, bodyOf(v, k)).generate());
       J.setPos(-1);

@@ -39,7 +39,7 @@ interface Case {
 }
 
 const BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR = 0x0c, BR_IF = 0x0d, BR_TABLE = 0x0e;
-const RETURN = 0x0f, CALL_INDIRECT = 0x11, LOCAL_GET = 0x20, LOCAL_SET = 0x21, I32_CONST = 0x41;
+const RETURN = 0x0f, CALL_INDIRECT = 0x11, LOCAL_GET = 0x20, LOCAL_SET = 0x21, GLOBAL_GET = 0x23, I32_CONST = 0x41;
 const I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_LOAD8_U = 0x2d, I64_MUL = 0x7e, I64_ADD = 0x7c;
 const I64_EXTEND_I32_S = 0xac, I32_WRAP_I64 = 0xa7, I64_CONST = 0x42;
 
@@ -138,6 +138,20 @@ const CASES: readonly Case[] = [
       return oneFunc([I32], [[1, I32]], c);
     },
     check: (e) => expect(e.f(2)).toBe(390_000),
+  },
+  {
+    // The link function holds one binding per type and global: past ~100,000 its stack frame overflowed.
+    name: 'a module of 300,000 types and 300,000 globals',
+    mustRun: true,
+    build: () => {
+      const n = 300_000;
+      const types = new Bytes().u32(n).repeat(n, 0x60, 1, I32, 1, I32);
+      const globals = new Bytes().u32(n);
+      for (let i = 0; i < n; i++) globals.byte(I32, 0, I32_CONST).s32(i % 1000).byte(END);
+      const code = new Bytes().byte(LOCAL_GET, 0, GLOBAL_GET).u32(n - 1).byte(I32_ADD, END);
+      return module([[1, types], [3, funcSection([n - 1])], [6, globals], [7, exportFuncs([['f', 0]])], [10, codeSection([body([], code)])]]);
+    },
+    check: (e) => expect(e.f(1)).toBe(1000),
   },
   {
     name: '20,000 functions, all in a table, called directly and through call_indirect',
