@@ -25,8 +25,8 @@ Usage:
   wajit compile MODULE.wasm -o OUT.js         compile MODULE to an ES module needing only wajit/runtime
                                               (instantiate, module; --wasi: main), with OUT.d.ts and
                                               OUT.js.map (to OUT.wat, or C lines from DWARF: --map-to);
-                                              --runtime SPECIFIER, --pretty
-  wajit dump [--func NAME] MODULE.wasm        print MODULE in the WebAssembly text format
+                                              --standalone (no import), --runtime SPECIFIER, --pretty
+  wajit dump [--func NAME] MODULE.wasm        print MODULE as WAT, or its IR (--ir) or generated JS (--js)
   wajit bench [PROGRAMS...] [OPTIONS]         run the benchmark corpus on every engine, compared with
                                               native WebAssembly (--engines, --size, --runs, --list)
   wajit --help                                show this help
