@@ -3,9 +3,10 @@
 // Inputs (campaign.ts: seed-corpus modules mutated structurally and byte-wise, each a function of the seed
 // and its iteration number) run in child processes (fuzz-child.ts), a batch of many inputs per child so that
 // process start-up costs little. A child reports each input as it begins, so when it dies the input at fault
-// is known: one that hangs (no sign of life for 2 s: the driver kills the child), one that exhausts memory
-// (a JS heap over 512 MiB is fatal for the child, `--max-old-space-size`; a resident size over 1 GiB, where
-// the platform tells, gets it killed) or one that crashes the process. The suspect then runs alone in a
+// is known: one that hangs (no sign of life for 2 s of the child's CPU time where the platform tells, else of
+// wall-clock time, or for 10 times that in wall-clock time: the driver kills the child), one that exhausts
+// memory (a JS heap over 512 MiB is fatal for the child, `--max-old-space-size`; a resident size over 1 GiB,
+// where the platform tells, gets it killed) or one that crashes the process. The suspect then runs alone in a
 // fresh child to confirm it, and the batch goes on after it.
 //
 // Every finding (a death, or a check failing inside the child: an exception other than CompileError, unsafe
@@ -41,7 +42,7 @@ const USAGE = `usage: npm run fuzz -- [options]
                   wajit and native V8 and compared (default: mutated modules)
   --only I        run input I of the seed alone and print what it finds
   --replay FILE   run a saved input and print what it finds
-  --hang-ms MS    a child silent this long is hung (default 2000; with --diff 10000)
+  --hang-ms MS    a child silent for this much CPU time is hung (default 2000; with --diff 10000)
   --json          print the summary as one JSON line (for tests)`;
 
 interface Options {
@@ -134,11 +135,14 @@ function runChild(cfg: ChildConfig, hangMs: number): Promise<ChildResult> {
     let ready = false;
     let lastSign = Date.now();
     const started = lastSign;
+    // CPU time the child had used at its last sign of life (see cpuMs).
+    let cpuAtSign = cpuMs(child.pid) ?? 0;
     let killed: ChildResult['death'];
     let pending = '';
     const events = child.stdio[3] as NodeJS.ReadableStream;
     events.on('data', (b: Buffer) => {
       lastSign = Date.now();
+      cpuAtSign = cpuMs(child.pid) ?? 0;
       pending += b.toString();
       let nl: number;
       while ((nl = pending.indexOf('\n')) >= 0) {
@@ -159,7 +163,18 @@ function runChild(cfg: ChildConfig, hangMs: number): Promise<ChildResult> {
     const timer = setInterval(() => {
       const now = Date.now();
       if (!ready && now - started > STARTUP_MS) kill('hang', `no start-up within ${STARTUP_MS} ms`);
-      if (ready && now - lastSign > hangMs) kill('hang', `no sign of life for ${now - lastSign} ms`);
+      if (ready) {
+        // A hang is hangMs of the child's own CPU time without a sign of life, so that a loaded machine, where
+        // wall-clock time runs several times faster than a process's CPU time, does not make inputs look hung;
+        // wall-clock time stands in where the platform does not tell, and bounds a child that stops using CPU.
+        const cpu = cpuMs(child.pid);
+        const wall = now - lastSign;
+        if (cpu !== undefined && cpu - cpuAtSign > hangMs) {
+          kill('hang', `no sign of life for ${cpu - cpuAtSign} ms of CPU time (${wall} ms)`);
+        } else if (wall > (cpu === undefined ? hangMs : WALL_FACTOR * hangMs)) {
+          kill('hang', `no sign of life for ${wall} ms`);
+        }
+      }
       if (++ticks % 5 === 0) {
         const rss = residentBytes(child.pid);
         if (rss > MAX_RSS) kill('memory', `resident size ${(rss / 2 ** 20).toFixed(0)} MiB`);
@@ -178,6 +193,26 @@ function runChild(cfg: ChildConfig, hangMs: number): Promise<ChildResult> {
       done({ last, findings, stats, death });
     });
   });
+}
+
+/** A child silent this many times the hang limit in wall-clock time is hung, whatever its CPU time. */
+const WALL_FACTOR = 10;
+
+/**
+ * CPU time (user + system, all threads) a process has used, in ms: Linux /proc, in clock ticks of 10 ms
+ * (USER_HZ); undefined where unknown.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, inside parentheses): state is field 3, utime 14.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resident set size of a process (Linux /proc; 0 where unknown). */
