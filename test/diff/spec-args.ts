@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { guard } from '../fuzz/inputs.js';
 import { stateDiff } from '../fuzz/campaign.js';
 import { usesOps } from '../fuzz/mutate.js';
+import { makeSpectest } from '../spec/harness.js';
 import {
   type Api, type Outcome, type Sig, Native, Rng, Wajit, compareOutcomes, edges, exportedSignatures, randomValue, show,
 } from './harness.js';
@@ -51,18 +52,9 @@ export function specModules(core: string): SpecModule[] {
   return out;
 }
 
-/** The spectest host module (as test/spec/harness.ts builds it), with the engine's own classes. */
+/** The spectest host module, with the engine's own classes. */
 export function spectest(api: Api): Record<string, unknown> {
-  const print = (): void => {};
-  return {
-    print, print_i32: print, print_i64: print, print_f32: print, print_f64: print, print_i32_f32: print, print_f64_f64: print,
-    global_i32: new api.Global({ value: 'i32', mutable: false }, 666),
-    global_i64: new api.Global({ value: 'i64', mutable: false }, 666n),
-    global_f32: new api.Global({ value: 'f32', mutable: false }, 666.6),
-    global_f64: new api.Global({ value: 'f64', mutable: false }, 666.6),
-    table: new api.Table({ element: 'anyfunc', initial: 10, maximum: 20 }),
-    memory: new api.Memory({ initial: 1, maximum: 2 }),
-  };
+  return makeSpectest(api);
 }
 
 export interface DriveResult {

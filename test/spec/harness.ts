@@ -311,7 +311,7 @@ function resultList(r: unknown, count: number): unknown[] {
 // ---------------------------------------------------------------------------------------------------------
 // The spectest host module, built with the engine's own classes, new for every file.
 
-function makeSpectest(api: WasmApi): Record<string, unknown> {
+export function makeSpectest(api: WasmApi): Record<string, unknown> {
   const print = (): void => {};
   return {
     print, print_i32: print, print_i64: print, print_f32: print, print_f64: print,
