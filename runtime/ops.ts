@@ -240,12 +240,12 @@ export const f64_from_bits: (lo: number, hi: number) => number = f64_reinterpret
 export function i64_add(alo: number, ahi: number, blo: number, bhi: number): number {
   const lo = (alo + blo) | 0;
   // Unsigned overflow of the low word shows as a sum below an operand.
-  RI[0] = (ahi + bhi + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
+  RI[0] = (ahi + bhi + +((lo >>> 0) < (alo >>> 0))) | 0;
   return lo;
 }
 
 export function i64_sub(alo: number, ahi: number, blo: number, bhi: number): number {
-  RI[0] = (ahi - bhi - ((alo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
+  RI[0] = (ahi - bhi - +((alo >>> 0) < (blo >>> 0))) | 0;
   return (alo - blo) | 0;
 }
 
@@ -325,7 +325,7 @@ function udivmod(alo: number, ahi: number, blo: number, bhi: number): void {
   const plo = Math.imul(q, blo);
   const phi = (mulhiU(q | 0, blo) + Math.imul(q, bhi)) | 0;
   let lo = (alo - plo) | 0;
-  let hi = (ahi - phi - ((alo >>> 0) < (plo >>> 0) ? 1 : 0)) | 0;
+  let hi = (ahi - phi - +((alo >>> 0) < (plo >>> 0))) | 0;
   while ((hi >>> 0) > b1 || (hi === bhi && (lo >>> 0) >= b0)) {
     const borrow = (lo >>> 0) < b0 ? 1 : 0;
     lo = (lo - blo) | 0;

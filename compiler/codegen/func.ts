@@ -42,7 +42,9 @@ const I = J.id;
 const lit = J.num;
 const or0 = (e: ES.Expression) => J.bin('|', e, lit(0));
 const u32 = (e: ES.Expression) => J.bin('>>>', e, lit(0));
-const bool01 = (e: ES.Expression) => J.cond(e, lit(1), lit(0));
+// A JS boolean as an i32 0 or 1. `+b` rather than `b ? 1 : 0`: V8 compiles the conditional to a branch, which
+// costs ~4x more when the comparison is data-dependent (docs/performance.md, "Comparisons as values").
+const bool01 = (e: ES.Expression) => J.unary('+', e);
 const fround = (e: ES.Expression) => J.call(I('fround'), [e]);
 
 /** i32 results of simple binary ops, from the two operand expressions. */
@@ -579,7 +581,7 @@ export class FuncGen {
       case 'binary': {
         if (e.left.type === 'i64') {
           const [a, b] = this.list([e.left, e.right]) as Pair[];
-          return bool01(this.i64Compare(e.op, a, b));
+          return this.i64CompareValue(e.op, a, b);
         }
         if (F32_ARITH.has(e.op)) {
           for (const x of [e.left, e.right]) if (x.kind === 'load' && x.op === 'f32.load') this.rawF32Loads.add(x);
@@ -768,11 +770,11 @@ export class FuncGen {
     switch (op) {
       case 'i64.add': {
         const lo = this.atom(or0(J.bin('+', a.lo, b.lo)));
-        const carry = J.cond(ltU(lo, a.lo), lit(1), lit(0));
+        const carry = bool01(ltU(lo, a.lo));
         return { lo, hi: this.atom(or0(J.bin('+', sum(a.hi, b.hi), carry))) };
       }
       case 'i64.sub': {
-        const borrow = J.cond(ltU(a.lo, b.lo), lit(1), lit(0));
+        const borrow = bool01(ltU(a.lo, b.lo));
         const hi = this.atom(or0(J.bin('-', isZero(b.hi) ? a.hi : or0(J.bin('-', a.hi, b.hi)), borrow)));
         return { lo: this.atom(or0(J.bin('-', a.lo, b.lo))), hi };
       }
@@ -843,6 +845,23 @@ export class FuncGen {
     const h = (e: ES.Expression) => (signed ? e : flip(e));
     return J.logical('||', J.bin(strict as ES.BinaryOperator, h(a.hi), h(b.hi)),
       J.logical('&&', J.bin('===', a.hi, b.hi), J.bin(low as ES.BinaryOperator, flip(a.lo), flip(b.lo))));
+  }
+
+  /**
+   * An i64 comparison as an i32 0 or 1, without branches: each comparison becomes a number and they are
+   * combined with `&` and `|`, where the `||`/`&&` of a condition would be two data-dependent branches.
+   */
+  private i64CompareValue(op: string, a: Pair, b: Pair): ES.Expression {
+    switch (op) {
+      case 'i64.eq': return J.bin('&', bool01(J.bin('===', a.lo, b.lo)), bool01(J.bin('===', a.hi, b.hi)));
+      case 'i64.ne': return J.bin('|', bool01(J.bin('!==', a.lo, b.lo)), bool01(J.bin('!==', a.hi, b.hi)));
+    }
+    const [rel, signed] = [op.slice(4, 6), op.endsWith('_s')] as [string, boolean];
+    const strict = rel === 'lt' || rel === 'le' ? '<' : '>';
+    const low = rel === 'lt' ? '<' : rel === 'gt' ? '>' : rel === 'le' ? '<=' : '>=';
+    const h = (e: ES.Expression) => (signed ? e : flip(e));
+    return J.bin('|', bool01(J.bin(strict, h(a.hi), h(b.hi))),
+      J.bin('&', bool01(J.bin('===', a.hi, b.hi)), bool01(J.bin(low as ES.BinaryOperator, flip(a.lo), flip(b.lo)))));
   }
 
   /** The 16-bit halves of an int32 atom (folded for a literal). */
@@ -957,8 +976,8 @@ function fuelCost(list: readonly Stmt[]): number {
 
 /** -1 when the i32 condition c holds, else 0 (a comparison's boolean is negated directly). */
 function selectMask(c: ES.Expression): ES.Expression {
-  const isBool01 = c.type === 'ConditionalExpression' && literalInt(c.consequent) === 1 && literalInt(c.alternate) === 0;
-  return J.unary('-', isBool01 ? (c as ES.ConditionalExpression).test : J.bin('!==', c, lit(0)));
+  const isBool01 = c.type === 'UnaryExpression' && c.operator === '+';
+  return J.unary('-', isBool01 ? (c as ES.UnaryExpression).argument : J.bin('!==', c, lit(0)));
 }
 
 const isZero = (e: ES.Expression) => e.type === 'Literal' && e.value === 0;

@@ -17,7 +17,7 @@ return function (I) {
     return fround(fnearest(l0) + fcopysign(ffloor(l0), ftrunc(l0)));
   }
   function f4(l0, l1) {
-    return (l0 < l1 ? 1 : 0) & (l0 !== l1 ? 1 : 0);
+    return +(l0 < l1) & +(l0 !== l1);
   }
   function f5(l0) {
     return l0 > -2147483649 && l0 < 2147483648 ? l0 | 0 : i32_trunc_s(l0);

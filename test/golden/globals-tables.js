@@ -13,7 +13,7 @@ return function (I) {
     s0 = g2;
     s1 = g2h;
     s2 = s0 + 1 | 0;
-    s3 = s1 + ((s2 ^ -2147483648) < (s0 ^ -2147483648) ? 1 : 0) | 0;
+    s3 = s1 + +((s2 ^ -2147483648) < (s0 ^ -2147483648)) | 0;
     g2 = s2;
     g2h = s3;
     return g1;
@@ -32,7 +32,7 @@ return function (I) {
     table_set(T0, l0, f0);
   }
   function f4(l0) {
-    return table_get(T0, l0) === null ? 1 : 0;
+    return +(table_get(T0, l0) === null);
   }
   function f5(l0) {
     table_grow(T1, l0, 1);

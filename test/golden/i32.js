@@ -26,7 +26,7 @@ return function (I) {
     return i32_rem_u(l0, l1);
   }
   function f7(l0, l1) {
-    return ((l0 < l1 ? 1 : 0) + (l0 >>> 0 >= l1 >>> 0 ? 1 : 0) | 0) + ((l0 === 0 ? 1 : 0) + (l0 !== l1 ? 1 : 0) | 0) | 0;
+    return (+(l0 < l1) + +(l0 >>> 0 >= l1 >>> 0) | 0) + (+(l0 === 0) + +(l0 !== l1) | 0) | 0;
   }
   function f8(l0) {
     return (l0 << 24 >> 24) + (l0 << 16 >> 16) | 0;
