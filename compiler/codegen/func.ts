@@ -838,13 +838,8 @@ export class FuncGen {
       case 'i64.eq': return J.logical('&&', J.bin('===', a.lo, b.lo), J.bin('===', a.hi, b.hi));
       case 'i64.ne': return J.logical('||', J.bin('!==', a.lo, b.lo), J.bin('!==', a.hi, b.hi));
     }
-    // The hi words decide (signed or unsigned as the op) unless equal; then the lo words compare unsigned.
-    const [rel, signed] = [op.slice(4, 6), op.endsWith('_s')] as [string, boolean];
-    const strict = rel === 'lt' ? '<' : rel === 'gt' ? '>' : rel === 'le' ? '<' : '>';
-    const low = rel === 'lt' ? '<' : rel === 'gt' ? '>' : rel === 'le' ? '<=' : '>=';
-    const h = (e: ES.Expression) => (signed ? e : flip(e));
-    return J.logical('||', J.bin(strict as ES.BinaryOperator, h(a.hi), h(b.hi)),
-      J.logical('&&', J.bin('===', a.hi, b.hi), J.bin(low as ES.BinaryOperator, flip(a.lo), flip(b.lo))));
+    const [hiDecides, hiEqual, loDecides] = relationParts(op, a, b);
+    return J.logical('||', hiDecides, J.logical('&&', hiEqual, loDecides));
   }
 
   /**
@@ -856,12 +851,8 @@ export class FuncGen {
       case 'i64.eq': return J.bin('&', bool01(J.bin('===', a.lo, b.lo)), bool01(J.bin('===', a.hi, b.hi)));
       case 'i64.ne': return J.bin('|', bool01(J.bin('!==', a.lo, b.lo)), bool01(J.bin('!==', a.hi, b.hi)));
     }
-    const [rel, signed] = [op.slice(4, 6), op.endsWith('_s')] as [string, boolean];
-    const strict = rel === 'lt' || rel === 'le' ? '<' : '>';
-    const low = rel === 'lt' ? '<' : rel === 'gt' ? '>' : rel === 'le' ? '<=' : '>=';
-    const h = (e: ES.Expression) => (signed ? e : flip(e));
-    return J.bin('|', bool01(J.bin(strict, h(a.hi), h(b.hi))),
-      J.bin('&', bool01(J.bin('===', a.hi, b.hi)), bool01(J.bin(low as ES.BinaryOperator, flip(a.lo), flip(b.lo)))));
+    const [hiDecides, hiEqual, loDecides] = relationParts(op, a, b);
+    return J.bin('|', bool01(hiDecides), J.bin('&', bool01(hiEqual), bool01(loDecides)));
   }
 
   /** The 16-bit halves of an int32 atom (folded for a literal). */
@@ -972,6 +963,18 @@ function fuelCost(list: readonly Stmt[]): number {
     for (const v of Object.values(x)) if (typeof v === 'object' && v !== null) todo.push(v);
   }
   return Math.max(1, n);
+}
+
+/**
+ * The three tests of an i64 ordering (lt/gt/le/ge, signed or unsigned): the hi words decide (signed or unsigned
+ * as the op) unless they are equal; then the lo words compare unsigned.
+ */
+function relationParts(op: string, a: Pair, b: Pair): [ES.Expression, ES.Expression, ES.Expression] {
+  const [rel, signed] = [op.slice(4, 6), op.endsWith('_s')] as [string, boolean];
+  const strict = rel === 'lt' || rel === 'le' ? '<' : '>';
+  const low = rel === 'lt' ? '<' : rel === 'gt' ? '>' : rel === 'le' ? '<=' : '>=';
+  const h = (e: ES.Expression) => (signed ? e : flip(e));
+  return [J.bin(strict, h(a.hi), h(b.hi)), J.bin('===', a.hi, b.hi), J.bin(low, flip(a.lo), flip(b.lo))];
 }
 
 /** -1 when the i32 condition c holds, else 0 (a comparison's boolean is negated directly). */
