@@ -10,6 +10,7 @@
 //
 // Debug info never stops compilation: what cannot be read is reported through `onWarning` and left out.
 
+import { Reader } from '../decode/reader.js';
 import type { Module } from '../ir/module.js';
 import { disassembleWithPositions, watPosition, type WatPositions } from '../disasm/wat.js';
 import type { MapOrigin } from '../emit/print.js';
@@ -49,19 +50,16 @@ export function watNameFor(wasmName: string): string {
 
 /** The start and size of the code section's contents, found by walking the section headers. */
 function codeSection(bytes: Uint8Array): { start: number; size: number } | undefined {
-  let pos = 8;
-  while (pos < bytes.length) {
-    const id = bytes[pos++]!;
-    let size = 0, shift = 0;
-    for (;;) {
-      if (pos >= bytes.length || shift > 28) return undefined;
-      const b = bytes[pos++]!;
-      size += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-      if ((b & 0x80) === 0) break;
+  try {
+    const r = new Reader(bytes, 8);
+    while (!r.eof()) {
+      const id = r.u8();
+      const size = r.u32();
+      if (id === 10) return { start: r.pos, size };
+      r.pos += size;
     }
-    if (id === 10) return { start: pos, size };
-    pos += size;
+  } catch {
+    // A malformed header: no code section to map.
   }
   return undefined;
 }

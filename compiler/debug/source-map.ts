@@ -7,6 +7,8 @@
 // crash. Decoding is synchronous (the `source-map` package's consumer is asynchronous), and only the first
 // generated line is kept.
 
+import { Reader } from '../decode/reader.js';
+
 /** A map that cannot be used, and why. */
 export class InputMapError extends Error {
   constructor(message: string) {
@@ -129,18 +131,8 @@ export function inputPosition(map: InputMap, offset: number): OriginalPosition |
 export function sourceMappingURL(customs: readonly { readonly name: string; readonly bytes: Uint8Array }[]): string | undefined {
   const section = customs.find((c) => c.name === 'sourceMappingURL');
   if (section === undefined) return undefined;
-  const b = section.bytes;
-  let len = 0, shift = 0, pos = 0;
-  for (;;) {
-    if (pos >= b.length || shift > 28) return undefined;
-    const x = b[pos++]!;
-    len += (x & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((x & 0x80) === 0) break;
-  }
-  if (len > b.length - pos) return undefined;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(pos, pos + len));
+    return new Reader(section.bytes).name();
   } catch {
     return undefined;
   }
