@@ -101,7 +101,7 @@ export const switchStmt = (discriminant: ES.Expression, cases: ES.SwitchCase[]):
   loc({ type: 'SwitchStatement', discriminant, cases });
 export const switchCase = (test: ES.Expression | null, consequent: ES.Statement[]): ES.SwitchCase =>
   ({ type: 'SwitchCase', test, consequent });
-export const letDecl = (names: [string, ES.Expression | null][], kind: 'let' | 'const' = 'let'): ES.VariableDeclaration => ({
+export const letDecl = (names: [string, ES.Expression | null][], kind: 'let' | 'const' | 'var' = 'let'): ES.VariableDeclaration => ({
   type: 'VariableDeclaration', kind,
   declarations: names.map(([n, init]) => ({ type: 'VariableDeclarator', id: id(n), init })),
 });

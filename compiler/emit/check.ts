@@ -7,9 +7,10 @@
 // The rules, each an allowlist:
 // - node types: declarations, functions, blocks, loops, labels, switch, and operators the generator emits.
 //   Nothing that reaches objects by other means (`this`, `new`, `import()`, templates, classes, spread,
-//   getters, regular expressions, BigInt literals, `var`, `with`).
+//   getters, regular expressions, BigInt literals, `with`). `var` only directly in a function's or the
+//   program's body, where it scopes like `let` (no hoisting out of a block to reason about).
 // - free identifiers (those no enclosing scope declares, found by scope analysis: parameters, let/const,
-//   function names and labels are declarations, `.name` after a dot is a property, not an identifier):
+//   var/let/const, function names and labels are declarations, `.name` after a dot is a property, not an identifier):
 //   FREE_NAMES only. A free identifier may not be assigned. The one exception is lazy compilation's direct
 //   eval, allowed in exactly the form `eval(source(x))`; the names visible there are returned, and code
 //   evaluated by that eval is checked with them as its extra free names (`evalScope`).
@@ -133,7 +134,8 @@ function isUseStrict(s: ES.Node | undefined): boolean {
 
 class Scope {
   readonly names = new Set<string>();
-  constructor(readonly parent: Scope | null) {}
+  /** `top`: the scope of a function's or the program's body, the only place `var` is accepted. */
+  constructor(readonly parent: Scope | null, readonly top = false) {}
 
   has(name: string): boolean {
     return this.owner(name) !== null;
@@ -167,7 +169,7 @@ class Checker {
   }
 
   program(p: ES.Program): void {
-    const scope = new Scope(null);
+    const scope = new Scope(null, true);
     this.statements(p.body as ES.Statement[], scope);
   }
 
@@ -181,12 +183,14 @@ class Checker {
     if (s.type === 'VariableDeclaration') {
       for (const d of s.declarations) {
         if (d.id.type !== 'Identifier') this.fail(`destructuring ${d.id.type}`, d.id);
+        // JS refuses a second let/const, but a second `var` would assign the binding (say, a return area).
+        if (scope.names.has(d.id.name)) this.fail(`second declaration of '${d.id.name}'`, d.id);
         scope.names.add(d.id.name);
         // `const RI = rt.RI` at the factory's top level: a return area the code may index.
         const init = d.init;
         const fromRuntime = init?.type === 'MemberExpression' && !init.computed && init.object.type === 'Identifier' &&
           init.object.name === 'rt' && init.property.type === 'Identifier' && init.property.name === d.id.name;
-        if (fromRuntime && scope.parent === null && !this.evaluated && s.kind === 'const') this.runtimeBound.add(d.id.name);
+        if (fromRuntime && scope.parent === null && !this.evaluated && s.kind !== 'let') this.runtimeBound.add(d.id.name);
       }
     } else if (s.type === 'FunctionDeclaration') {
       scope.names.add(s.id!.name);
@@ -202,7 +206,7 @@ class Checker {
         }
         return this.expression(s.expression, scope);
       case 'VariableDeclaration':
-        if (s.kind !== 'let' && s.kind !== 'const') this.fail(`'${s.kind}' declaration`, s);
+        if (s.kind === 'var' && !scope.top) this.fail('\'var\' declaration inside a block', s);
         for (const d of s.declarations) if (d.init) this.expression(d.init, scope);
         return;
       case 'FunctionDeclaration': return this.function(s, scope);
@@ -260,7 +264,7 @@ class Checker {
 
   private function(f: FunctionNode, scope: Scope): void {
     if (f.async || f.generator) this.fail('async or generator function', f);
-    const inner = new Scope(scope);
+    const inner = new Scope(scope, true);
     // A function expression's own name is visible inside it only.
     if (f.type === 'FunctionExpression' && f.id) inner.names.add(f.id.name);
     for (const p of f.params) {
@@ -272,7 +276,12 @@ class Checker {
   }
 
   private reference(id: ES.Identifier, scope: Scope, assigned: boolean): void {
-    if (scope.has(id.name)) return;
+    const owner = scope.owner(id.name);
+    // A return area the factory bound to the runtime (a `var`, which JS would let code assign) stays that
+    // binding, also in evaluated code, which sees it as a free name.
+    const factoryArea = owner === null ? this.evaluated : owner.parent === null && this.runtimeBound.has(id.name);
+    if (assigned && RETURN_AREAS.has(id.name) && factoryArea) this.fail(`assignment to return area '${id.name}'`, id);
+    if (owner !== null) return;
     if (!this.free.has(id.name)) this.fail(`free identifier '${id.name}'`, id);
     if (assigned && FREE_NAMES.has(id.name)) this.fail(`assignment to free identifier '${id.name}'`, id);
   }

@@ -203,7 +203,11 @@ describe('tampered code fails the check', () => {
 
   it('statements outside the subset', () => {
     const body = (s: string) => eager.replace(/return function \(I\) \{/, `return function (I) {${s}`);
-    expect(problem(body('var x = 1;'))).toBe('\'var\' declaration');
+    expect(problem(body('var x = 1;'))).toBeNull();
+    expect(problem(body('{ var x = 1; }'))).toBe('\'var\' declaration inside a block');
+    expect(problem(body('if (1) var x = 1;'))).toBe('\'var\' declaration inside a block');
+    expect(problem(body('for (var x = 0;;) break;'))).toBe('\'var\' declaration inside a block');
+    expect(problem(body('var x = 1; var x = 2;'))).toBe('second declaration of \'x\'');
     expect(problem(body('with (Math) {}'))).toMatch(/^unparsable|^statement WithStatement/);
     expect(problem(body('try {} catch (e) {}'))).toBe('statement TryStatement');
     expect(problem(body('throw 1;'))).toBe('statement ThrowStatement');
@@ -268,6 +272,12 @@ describe('scope analysis', () => {
     expect(problem(code('const RI = f + 1; RI[3];').replace('return function (I) {', 'return function (I, f) {'))).toBe('computed member of something other than a field or a return area');
     expect(problem('\'use strict\';const RI = rt.RF;RI[0];')).toBe('computed member of something other than a field or a return area');
     expect(problem('\'use strict\';let RI = rt.RI;RI[0];')).toBe('computed member of something other than a field or a return area');
+    // The factory binds it with `var` (no temporal dead zone to check): then it may not be assigned or declared again.
+    const vars = (body: string) => `'use strict';var RI = rt.RI;return function (I) { ${body} };`;
+    expect(problem(vars('RI[0] = 1;'))).toBeNull();
+    expect(problem(vars('RI = I.types; RI[0];'))).toBe('assignment to return area \'RI\'');
+    expect(problem(vars('RI++;'))).toBe('assignment to return area \'RI\'');
+    expect(problem('\'use strict\';var RI = rt.RI;var RI = [1];RI[0];')).toBe('second declaration of \'RI\'');
   });
 
   it('the free names allowed by default', () => {
@@ -283,6 +293,7 @@ describe('scope analysis', () => {
     expect(problem('RI[0];', { evalScope: bad })).toBe('free identifier \'RI\'');
     expect(problem('(function () { const RI = 1; return RI[0]; });', { evalScope: good }))
       .toBe('computed member of something other than a field or a return area');
+    expect(problem('RI = [1]; RI[0];', { evalScope: good })).toBe('assignment to return area \'RI\'');
   });
 
   it('the lazy eval is recognised in its exact form only, and returns the names visible there', () => {
