@@ -281,8 +281,8 @@ let qLo = 0, qHi = 0, rLo = 0, rHi = 0;
  * Unsigned 64-bit division of (alo, ahi) by a nonzero (blo, bhi), exact, without BigInt. A divisor below 2^32
  * takes schoolbook division by 16-bit digits below the high word (every partial dividend stays below 2^48, so
  * each double division is exact after floor). A larger divisor has a quotient below 2^32: the double quotient
- * of the rounded operands is within 2^-19 of the true one, so one less than its floor never exceeds the true
- * quotient; the remainder of that estimate is computed exactly in pairs and corrected by at most two steps.
+ * of the rounded operands is within 2^-19 of the true one, so its floor is off by at most one; the remainder
+ * of that estimate is computed exactly and corrected by one step.
  */
 function udivmod(alo: number, ahi: number, blo: number, bhi: number): void {
   const a1 = ahi >>> 0, a0 = alo >>> 0, b0 = blo >>> 0, b1 = bhi >>> 0;
@@ -319,23 +319,28 @@ function udivmod(alo: number, ahi: number, blo: number, bhi: number): void {
     rHi = ahi;
     return;
   }
+  // The double estimate's floor is the quotient or one off either way. The remainder r = a - q * b of that
+  // estimate, in (-b, 2b): its low word exactly in int32 arithmetic, its high word rounded from a double
+  // estimate of r whose error is below 2^14 (a1 - q * b1 is exact, q * b0 < 2^64 rounds once, so do the two
+  // sums), far less than the 2^32 between candidates. Then one correction step either way.
   let q = Math.floor((a1 * TWO32 + a0) / (b1 * TWO32 + b0));
-  if (q > 0) q -= 1;
-  // q * b, exact: it does not exceed a < 2^64, so the pair product mod 2^64 is the product.
-  const plo = Math.imul(q, blo);
-  const phi = (mulhiU(q | 0, blo) + Math.imul(q, bhi)) | 0;
-  let lo = (alo - plo) | 0;
-  let hi = (ahi - phi - +((alo >>> 0) < (plo >>> 0))) | 0;
-  while ((hi >>> 0) > b1 || (hi === bhi && (lo >>> 0) >= b0)) {
-    const borrow = (lo >>> 0) < b0 ? 1 : 0;
-    lo = (lo - blo) | 0;
-    hi = (hi - bhi - borrow) | 0;
+  let lo = (alo - Math.imul(q, blo)) | 0;
+  let hi = Math.round(((a1 - q * b1) * TWO32 + (a0 - q * b0) - (lo >>> 0)) / TWO32);
+  if (hi < 0) {
+    const sum = (lo + blo) | 0;
+    hi += b1 + +((sum >>> 0) < (lo >>> 0));
+    lo = sum;
+    q -= 1;
+  } else if (hi > b1 || (hi === b1 && (lo >>> 0) >= b0)) {
+    const diff = (lo - blo) | 0;
+    hi -= b1 + +((lo >>> 0) < b0);
+    lo = diff;
     q += 1;
   }
   qLo = q | 0;
   qHi = 0;
   rLo = lo;
-  rHi = hi;
+  rHi = hi | 0;
 }
 
 // Signed division on magnitudes. The negation of INT64_MIN is itself, which as unsigned is 2^63: right.

@@ -164,6 +164,23 @@ describe('i64 pair helpers', () => {
         expect(BigInt.asUintN(64, big(lo, RI[0]!)), `${name}(${a}, ${b})`).toBe(BigInt.asUintN(64, want));
       }
     }
+    // Multiples of a divisor of 33-64 bits plus a remainder near 0 or b (also one whose low word carries when
+    // b is added back): where the double estimate of the quotient rounds to either side of the true one.
+    for (let i = 0; i < 40000; i++) {
+      let ub = ofBits(33 + (r3() % 32));
+      const q = ofBits(r3() % 33);
+      let ua = q * ub + [0n, 1n, ub - 1n, 0xffffffffn, BigInt(r3())][r3() % 5];
+      if (i % 2 === 1) {
+        // A low word near all ones and a small remainder: the estimate one too small, and taking b off again
+        // borrows from the high word.
+        const b = (ub & ~0xffffffffn) | BigInt(0xffffffff - (r3() & 0xff));
+        const qb = ((BigInt(r3()) << 32n) | BigInt(r3())) % (U64 / b) + 1n;
+        [ub, ua] = [b, qb * b + BigInt(r3() & 0xfff)];
+      }
+      if (ua > U64) continue;
+      expect(BigInt.asUintN(64, big(ops.i64_div_u(...pair(ua), ...pair(ub)), RI[0]!)), `div_u(${ua}, ${ub})`).toBe(ua / ub);
+      expect(BigInt.asUintN(64, big(ops.i64_rem_u(...pair(ua), ...pair(ub)), RI[0]!)), `rem_u(${ua}, ${ub})`).toBe(ua % ub);
+    }
   });
 
   it('i64 shift counts use only the low six bits of the low word', () => {
