@@ -106,15 +106,16 @@ export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Pri
   J.setPos(-1);
 
   out.node(J.exprStmt(J.str('use strict')));
-  // Bindings the functions share are `var`, not `let` or `const`: a function reading an outer `let` or `const`
-  // checks it against its temporal dead zone on every read, in the bytecode and in optimized code, and such
-  // checks are a fair share of a large function (docs/performance.md, item 8).
-  out.node(J.letDecl(HELPERS.map((h) => [h, J.member(I('rt'), h)]), 'var'));
-  out.node(J.letDecl(MATH.map(([n, p]) => [n, J.member(I('Math'), p)]), 'var'));
+  // Bindings the functions share: those never assigned again are `const` (optimized code folds them to their
+  // value, a function called through one is inlined without a check), those assigned again are `var`, not
+  // `let`, which a function would check against its temporal dead zone on every read, in the bytecode and in
+  // optimized code (docs/performance.md, item 8).
+  out.node(J.letDecl(HELPERS.map((h) => [h, J.member(I('rt'), h)]), 'const'));
+  out.node(J.letDecl(MATH.map(([n, p]) => [n, J.member(I('Math'), p)]), 'const'));
   out.text('return function (I) {\n');
   const link = (s: ES.Statement) => out.node(s, 1);
-  const decl = (names: [string, ES.Expression | null][]) => {
-    if (names.length) link(J.letDecl(names, 'var'));
+  const decl = (names: [string, ES.Expression | null][], kind: 'const' | 'var' = 'const') => {
+    if (names.length) link(J.letDecl(names, kind));
   };
   const rec = (field: string, i: number) => J.index(J.member(I('I'), field), L(i));
 
@@ -123,7 +124,7 @@ export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Pri
   const nMems = m.numImportedMemories + m.memories.length;
   if (nMems > 0) {
     decl([['M0', rec('mems', 0)]]);
-    decl([['dv', J.member(I('M0'), 'dv')]]);
+    decl([['dv', J.member(I('M0'), 'dv')]], 'var');
     // The DataView changes when the memory grows (here or in another instance sharing it).
     link(J.exprStmt(J.call(J.member(I('M0'), 'onGrow'), [
       J.arrow(J.block([J.assignStmt(I('dv'), J.member(I('M0'), 'dv'))])),
@@ -143,9 +144,9 @@ export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Pri
     }
   }
   decl(cells);
-  decl(internal);
+  decl(internal, 'var');
   if (info.metered) {
-    decl([['fuel', L(0)]]);
+    decl([['fuel', L(0)]], 'var');
     decl([['refuel', J.member(I('I'), 'refuel')]]);
   }
 
@@ -233,7 +234,7 @@ export function generateFunction(v: ModuleToGenerate, k: number, opts: GenerateO
   const out = printer(opts);
   const decl = new FuncGen(info, bodyOf(v, k)).generate();
   J.setPos(-1);
-  if (info.constants.size > 0) out.node(J.letDecl([...info.constants.values()], 'var'));
+  if (info.constants.size > 0) out.node(J.letDecl([...info.constants.values()], 'const'));
   out.node(decl);
   return { code: out.toString() };
 }
@@ -246,7 +247,7 @@ export function generateLazyFunction(v: ModuleToGenerate, k: number, opts: Gener
   const decl = new FuncGen(info, f).generate();
   J.setPos(-1);
   J.trackPositions(false);
-  if (info.constants.size > 0) out.node(J.letDecl([...info.constants.values()], 'var'));
+  if (info.constants.size > 0) out.node(J.letDecl([...info.constants.values()], 'const'));
   const fn = { ...decl, type: 'FunctionExpression' } as unknown as ES.FunctionExpression;
   out.node(J.exprStmt(J.assign(J.id(`f${f.index}`), fn)));
   out.text(`//# sourceURL=${opts.sourceURL ?? lazyFunctionURL(f.index)}\n`);
@@ -262,7 +263,7 @@ function printer(opts: GenerateOptions): Printer {
  * The stub of function `index` in lazy mode. `F<index>` is the function's identity (what tables, exports
  * and ref.func hold) and never changes; `f<index>`, which direct calls use, starts as the stub and becomes the
  * compiled function on the first call. Later calls through the stub forward to it.
- *   var F7 = function (l0, l1) { return (f7 === F7 ? compile(7) : f7)(l0, l1); };
+ *   const F7 = function (l0, l1) { return (f7 === F7 ? compile(7) : f7)(l0, l1); };
  *   var f7 = F7;
  */
 function stub(index: number, params: readonly ValType[]): ES.Statement[] {
@@ -272,7 +273,7 @@ function stub(index: number, params: readonly ValType[]): ES.Statement[] {
   const F = I(`F${index}`), f = I(`f${index}`);
   const target = J.cond(J.bin('===', f, F), J.call(I('compile'), [J.num(index)]), f);
   const body = J.funcExpr(slots, [J.ret(J.call(target, slots.map(I)))]);
-  return [J.letDecl([[`F${index}`, body]], 'var'), J.letDecl([[`f${index}`, F]], 'var')];
+  return [J.letDecl([[`F${index}`, body]], 'const'), J.letDecl([[`f${index}`, F]], 'var')];
 }
 
 /** Constant expressions (validated): constants, ref.null, ref.func, global.get. */
