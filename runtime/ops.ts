@@ -274,8 +274,10 @@ function fits53(hi: number): boolean {
   return ((hi + 0x200000) >>> 0) < 0x400000;
 }
 
-// Quotient and remainder of the last udivmod, as (lo, hi) pairs.
-let qLo = 0, qHi = 0, rLo = 0, rHi = 0;
+// Quotient and remainder of the last udivmod, as (lo, hi) pairs. `var`: a module-level `let` that functions
+// write and read is checked against its temporal dead zone at every access, also in optimized code
+// (docs/performance.md, item 8).
+var qLo = 0, qHi = 0, rLo = 0, rHi = 0;
 
 /**
  * Unsigned 64-bit division of (alo, ahi) by a nonzero (blo, bhi), exact, without BigInt. A divisor below 2^32
