@@ -794,15 +794,7 @@ export class FuncGen {
         const h = this.atom(hi);
         return { lo: this.atom(J.call(I('imul'), [a.lo, b.lo])), hi: h };
       }
-      case 'i64.div_u': case 'i64.rem_u': case 'i64.div_s': case 'i64.rem_s': {
-        // Both operands in [0, 2^31) (values widened from i32, typically): one int32 operation.
-        if (b.hi.type === 'Literal' && !isZero(b.hi)) return null;
-        const small = J.bin('===', J.bin('|', J.bin('|', a.hi, b.hi), J.bin('&', J.bin('|', a.lo, b.lo), lit(-0x80000000))), lit(0));
-        const fast = this.atom(J.logical('&&', small, J.bin('!==', b.lo, lit(0))));
-        const q = op.includes('div') ? or0(J.bin('/', a.lo, b.lo)) : J.bin('%', a.lo, b.lo);
-        const lo = this.atom(J.cond(fast, q, J.call(I(op.replace('.', '_')), [a.lo, a.hi, b.lo, b.hi])));
-        return { lo, hi: this.atom(J.cond(fast, lit(0), J.index(I('RI'), lit(0)))) };
-      }
+      case 'i64.div_u': case 'i64.rem_u': case 'i64.div_s': case 'i64.rem_s': return this.divide(op, a, b);
     }
     const n = constCount(b);
     if (n === null) return null;
@@ -830,6 +822,120 @@ export class FuncGen {
       }
     }
     return null;
+  }
+
+  /**
+   * i64 division and remainder. Four cases, tested in this order: both operands in [0, 2^31) (values widened
+   * from i32, typically: one int32 operation); otherwise, on the magnitudes for the signed operations, a
+   * divisor of 2^32 or more ("wide") or one below 2^32 with a dividend whose high word is below it ("narrow"),
+   * both with a quotient below 2^32 and written out here; anything else, division by zero and the overflow of
+   * INT64_MIN / -1 in the runtime helper.
+   *
+   * Wide: the double quotient of the rounded operands, scaled by 1 - 2^-50, has a floor that is the true quotient
+   * or one less (never more: the scaling exceeds the three roundings; never two less: the quotient is below
+   * 2^32). The remainder r = a - q * b of that estimate is in [0, 2b) and below 2^64: its low word exactly in
+   * int32 arithmetic, its high word rounded from a double estimate whose error is below 2^12 (q * bhi <= ahi is
+   * exact; q * blo rounds once, and so do the sums), that is below 2^-20 in units of 2^32. Narrow: the remainder of the estimate is an exact double,
+   * with q split in 16-bit halves (every product below 2^48). Either way one correction step, without a branch:
+   * estimates fall short where the quotient is near an integer, which data can make frequent (a branch would
+   * be mispredicted), and a branch first taken after V8 optimized the function deoptimizes all of it.
+   */
+  private divide(op: string, a: Pair, b: Pair): Pair {
+    const div = op.includes('div'), signed = op.endsWith('_s');
+    const lo = this.newScratch(), hi = this.newScratch();
+    const saved = this.out;
+    const branch = (build: () => void): ES.BlockStatement => {
+      const outer = this.out;
+      this.out = [];
+      build();
+      const body = this.out;
+      this.out = outer;
+      return J.block(body);
+    };
+    const set = (l: ES.Expression, h: ES.Expression) => {
+      this.emit(J.assignStmt(lo, l));
+      this.emit(J.assignStmt(hi, h));
+    };
+    const helper = branch(() => set(J.call(I(op.replace('.', '_')), [a.lo, a.hi, b.lo, b.hi]), J.index(I('RI'), lit(0))));
+    const TWO32 = lit(2 ** 32);
+    // Every double operation below has an operand that is never a small integer (a fraction, or a product with
+    // one): V8 then records number feedback for it from the first run, where small-integer feedback would make
+    // optimized code deoptimize on the first large value. Doubles come back to int32 through imul, which
+    // truncates.
+    const M = lit(2 ** -32);
+    const frac = (x: ES.Expression) => sum(J.bin('*', x, M), bool01(J.bin('<', x, lit(0)))); // (x >>> 0) / 2^32
+    // (lo, hi) negated when mask is -1, kept when it is 0.
+    const negIf = (mask: ES.Expression, p: Pair): Pair => {
+      const l = this.atom(or0(J.bin('-', J.bin('^', p.lo, mask), mask)));
+      return { lo: l, hi: this.atom(or0(J.bin('+', J.bin('^', p.hi, mask), J.bin('&', bool01(J.bin('===', l, lit(0))), mask)))) };
+    };
+    const inline = (x: Pair, y: Pair, resultMask: ES.Expression | null): [ES.BlockStatement, ES.BlockStatement] => {
+      const result = (l: ES.Expression, h: ES.Expression) => {
+        if (!resultMask) return set(l, h);
+        const r = negIf(resultMask, { lo: this.atom(l), hi: this.atom(h) });
+        set(r.lo, r.hi);
+      };
+      const wide = branch(() => {
+        const alo = this.atom(frac(x.lo));
+        const ahi = this.atom(J.bin('*', frac(x.hi), TWO32));
+        const bhi = this.atom(J.bin('*', frac(y.hi), TWO32));
+        const blo = this.atom(J.bin('*', frac(y.lo), TWO32));
+        const q = this.atom(J.call(I('mfloor'), [J.bin('*', J.bin('/', J.bin('+', ahi, alo), J.bin('+', bhi, J.bin('*', blo, M))), lit(1 - 2 ** -50))]));
+        const qs = this.atom(J.bin('*', q, M));
+        const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
+        // (r - (rl >>> 0)) / 2^32: ahi - q * bhi is exact.
+        const est = J.bin('-', J.bin('-', alo, J.bin('*', qs, blo)), frac(rl));
+        // Rounded by truncation of x + 0.5 (x is above -0.5): Math.round is slower, and branches.
+        const rh = this.atom(J.call(I('imul'), [J.bin('+', J.bin('+', J.bin('-', ahi, J.bin('*', J.bin('*', qs, bhi), TWO32)), est), lit(0.5)), lit(1)]));
+        // 1 when r >= b: the estimate was one short.
+        const ge = this.atom(J.bin('|', bool01(J.bin('>', flip(rh), flip(y.hi))),
+          J.bin('&', bool01(J.bin('===', rh, y.hi)), bool01(J.bin('>=', flip(rl), flip(y.lo))))));
+        if (div) return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), ge)), lit(0));
+        result(or0(J.bin('-', rl, J.bin('&', y.lo, J.unary('-', ge)))),
+          or0(J.bin('-', rh, J.bin('&', sum(y.hi, bool01(ltU(rl, y.lo))), J.unary('-', ge)))));
+      });
+      const narrow = branch(() => {
+        const a1 = this.atom(J.bin('*', frac(x.hi), TWO32));
+        const a0 = this.atom(J.bin('*', frac(x.lo), TWO32));
+        const b0 = this.atom(J.bin('*', frac(y.lo), TWO32));
+        const q = this.atom(J.call(I('mfloor'), [J.bin('/', J.bin('+', J.bin('*', a1, TWO32), a0), b0)]));
+        const q16 = this.atom(J.bin('*', q, lit(2 ** -16)));
+        const qh = this.atom(J.call(I('mfloor'), [q16]));
+        const ql = J.bin('*', J.bin('-', q16, qh), lit(65536));
+        const r = this.atom(J.bin('-', J.bin('+', J.bin('*', J.bin('-', J.bin('*', a1, lit(65536)), J.bin('*', qh, b0)), lit(65536)), a0), J.bin('*', ql, b0)));
+        // The quotient of the rounded dividend is off by one either way.
+        const step = this.atom(J.bin('-', bool01(J.bin('>=', r, b0)), bool01(J.bin('<', r, lit(0)))));
+        if (div) return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), step)), lit(0));
+        result(J.call(I('imul'), [J.bin('-', r, J.bin('*', b0, step)), lit(1)]), lit(0));
+      });
+      return [wide, narrow];
+    };
+    let chain: ES.Statement;
+    const hiLit = literalInt(b.hi);
+    if (!signed) {
+      const [wide, narrow] = inline(a, b, null);
+      if (hiLit !== null && hiLit !== 0) chain = wide;
+      else {
+        chain = J.ifStmt(ltU(a.hi, b.lo), narrow, helper);
+        if (hiLit === null) chain = J.ifStmt(J.bin('!==', b.hi, lit(0)), wide, chain);
+      }
+    } else {
+      chain = branch(() => {
+        const ma = this.atom(J.bin('>>', a.hi, lit(31))), mb = this.atom(J.bin('>>', b.hi, lit(31)));
+        const x = negIf(ma, a), y = negIf(mb, b);
+        const [wide, narrow] = inline(x, y, div ? this.atom(J.bin('^', ma, mb)) : ma);
+        this.emit(J.ifStmt(J.bin('!==', y.hi, lit(0)), wide, J.ifStmt(ltU(x.hi, y.lo), narrow, helper)));
+      });
+    }
+    if (hiLit === null || hiLit === 0) {
+      const small = J.logical('&&', J.bin('===', J.bin('|', J.bin('|', a.hi, b.hi), J.bin('&', J.bin('|', a.lo, b.lo), lit(-0x80000000))), lit(0)),
+        J.bin('!==', b.lo, lit(0)));
+      const fast = branch(() => set(div ? or0(J.bin('/', a.lo, b.lo)) : J.bin('%', a.lo, b.lo), lit(0)));
+      chain = J.ifStmt(small, fast, chain);
+    }
+    this.out = saved;
+    this.emit(chain);
+    return { lo, hi };
   }
 
   /** An i64 comparison as a JS boolean. */

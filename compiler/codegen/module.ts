@@ -32,7 +32,7 @@ export const HELPERS: readonly string[] = [
   'table_get', 'table_set', 'table_grow', 'table_fill', 'table_copy', 'table_init', 'icall',
 ];
 const MATH: [string, string][] = [
-  ['fround', 'fround'], ['imul', 'imul'], ['clz32', 'clz32'], ['fabs', 'abs'], ['fsqrt', 'sqrt'],
+  ['fround', 'fround'], ['imul', 'imul'], ['clz32', 'clz32'], ['fabs', 'abs'], ['fsqrt', 'sqrt'], ['mfloor', 'floor'],
 
 ];
 

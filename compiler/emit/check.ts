@@ -72,7 +72,7 @@ export const RUNTIME_HELPERS: readonly string[] = [
 export const PROPERTIES: ReadonlySet<string> = new Set([
   ...RUNTIME_HELPERS,
   // Math
-  'fround', 'imul', 'clz32', 'abs', 'sqrt',
+  'fround', 'imul', 'clz32', 'abs', 'sqrt', 'floor',
   // DataView
   'getInt8', 'getUint8', 'getInt16', 'getUint16', 'getInt32', 'getUint32', 'getFloat32', 'getFloat64',
   'setInt8', 'setUint8', 'setInt16', 'setUint16', 'setInt32', 'setUint32', 'setFloat32', 'setFloat64',
