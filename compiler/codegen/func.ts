@@ -40,6 +40,8 @@ export function isPure(e: Expr): boolean {
 
 const I = J.id;
 const lit = J.num;
+/** DataView's littleEndian argument: 1, not true (V8 folds either to a constant; one character less per access). */
+const LE = () => lit(1);
 const or0 = (e: ES.Expression) => J.bin('|', e, lit(0));
 const u32 = (e: ES.Expression) => J.bin('>>>', e, lit(0));
 // A JS boolean as an i32 0 or 1. `+b` rather than `b ? 1 : 0`: V8 compiles the conditional to a branch, which
@@ -329,8 +331,8 @@ export class FuncGen {
       const a = this.atom(ea);
       const p = value as Pair;
       // High word first: if it is in bounds, so is the low word, so a trapping store writes nothing.
-      this.emit(J.exprStmt(J.call(J.member(dv, 'setInt32'), [J.bin('+', a, lit(4)), p.hi, J.bool(true)])));
-      this.emit(J.exprStmt(J.call(J.member(dv, 'setInt32'), [a, p.lo, J.bool(true)])));
+      this.emit(J.exprStmt(J.call(J.member(dv, 'setInt32'), [J.bin('+', a, lit(4)), p.hi, LE()])));
+      this.emit(J.exprStmt(J.call(J.member(dv, 'setInt32'), [a, p.lo, LE()])));
       return;
     }
     if (s.op === 'f32.store') {
@@ -338,14 +340,14 @@ export class FuncGen {
       const a = this.atom(ea);
       const x = this.atom(value as ES.Expression);
       this.emit(J.ifStmt(J.bin('===', x, x),
-        J.exprStmt(J.call(J.member(dv, 'setFloat32'), [a, x, J.bool(true)])),
-        J.exprStmt(J.call(J.member(dv, 'setInt32'), [a, J.call(I('i32_reinterpret_f32'), [x]), J.bool(true)]))));
+        J.exprStmt(J.call(J.member(dv, 'setFloat32'), [a, x, LE()])),
+        J.exprStmt(J.call(J.member(dv, 'setInt32'), [a, J.call(I('i32_reinterpret_f32'), [x]), LE()]))));
       return;
     }
     const [method, le] = STORES[s.op];
     const v = s.op.startsWith('i64.') ? (value as Pair).lo : (value as ES.Expression);
     const args = [ea, v];
-    if (le) args.push(J.bool(true));
+    if (le) args.push(LE());
     this.emit(J.exprStmt(J.call(J.member(dv, method), args)));
   }
 
@@ -616,18 +618,18 @@ export class FuncGen {
         if (e.op === 'f32.load' && this.rawF32Loads.has(e)) {
           // Consumed by f32 arithmetic or a comparison, which make any NaN an arithmetic NaN anyway: the
           // hardware's widening (which quiets a signalling NaN, keeping its payload) is then exact enough.
-          return J.call(J.member(I('dv'), 'getFloat32'), [ea, J.bool(true)]);
+          return J.call(J.member(I('dv'), 'getFloat32'), [ea, LE()]);
         }
         if (e.op === 'f32.load') {
           // Written out (a call would stay a call once V8's inlining budget is spent): a NaN is re-read from
           // its bits by the helper, keeping its payload.
           const x = this.newScratch();
           const [first, again] = this.once(ea);
-          const read = J.assign(x, J.call(J.member(I('dv'), 'getFloat32'), [first, J.bool(true)]));
+          const read = J.assign(x, J.call(J.member(I('dv'), 'getFloat32'), [first, LE()]));
           return J.cond(J.bin('===', read, x), x, J.call(I('f32_load'), [I('dv'), again]));
         }
         const [method, le] = LOADS[e.op];
-        return J.call(J.member(I('dv'), method), le ? [ea, J.bool(true)] : [ea]);
+        return J.call(J.member(I('dv'), method), le ? [ea, LE()] : [ea]);
       }
       case 'select': {
         const [c, a, b] = this.orderedSelect(e);
@@ -737,12 +739,12 @@ export class FuncGen {
         const ea = this.atom(this.ea(this.expr(e.addr), e.offset));
         const dv = I('dv');
         if (e.op === 'i64.load') {
-          const lo = this.atom(J.call(J.member(dv, 'getInt32'), [ea, J.bool(true)]));
-          const hi = this.atom(J.call(J.member(dv, 'getInt32'), [J.bin('+', ea, lit(4)), J.bool(true)]));
+          const lo = this.atom(J.call(J.member(dv, 'getInt32'), [ea, LE()]));
+          const hi = this.atom(J.call(J.member(dv, 'getInt32'), [J.bin('+', ea, lit(4)), LE()]));
           return { lo, hi };
         }
         const [method, le] = LOADS[e.op];
-        const lo = this.atom(J.call(J.member(dv, method), le ? [ea, J.bool(true)] : [ea]));
+        const lo = this.atom(J.call(J.member(dv, method), le ? [ea, LE()] : [ea]));
         return { lo, hi: e.op.endsWith('_s') ? this.atom(J.bin('>>', lo, lit(31))) : lit(0) };
       }
       case 'select': {

@@ -10,37 +10,37 @@ return function (I) {
     dv = M0.dv;
   });
   function f0(l0) {
-    return (dv.getInt8(l0 >>> 0) + dv.getUint8((l0 >>> 0) + 1) | 0) + (dv.getInt16((l0 >>> 0) + 2, true) + dv.getUint16(l0 >>> 0, true) | 0) | 0;
+    return (dv.getInt8(l0 >>> 0) + dv.getUint8((l0 >>> 0) + 1) | 0) + (dv.getInt16((l0 >>> 0) + 2, 1) + dv.getUint16(l0 >>> 0, 1) | 0) | 0;
   }
   function f1(l0) {
-    return dv.getInt32((l0 >>> 0) + 4, true);
+    return dv.getInt32((l0 >>> 0) + 4, 1);
   }
   function f2(l0) {
     let s0 = 0, s1 = 0, s2 = 0;
     s0 = l0 >>> 0;
-    s1 = dv.getInt32(s0, true);
+    s1 = dv.getInt32(s0, 1);
     s2 = s1 >> 31;
     RI[0] = s2;
     return s1;
   }
   function f3(l0) {
     let s0 = 0, s1 = 0;
-    return dv.getFloat64(l0 >>> 0, true) + f64_promote_f32((s0 = dv.getFloat32(s1 = (l0 >>> 0) + 8, true)) === s0 ? s0 : f32_load(dv, s1));
+    return dv.getFloat64(l0 >>> 0, 1) + f64_promote_f32((s0 = dv.getFloat32(s1 = (l0 >>> 0) + 8, 1)) === s0 ? s0 : f32_load(dv, s1));
   }
   function f4(l0, l1, l2, l2h) {
     let s0 = 0;
     dv.setInt8(l0 >>> 0, l1);
-    dv.setInt16((l0 >>> 0) + 2, l1, true);
-    dv.setInt32((l0 >>> 0) + 4, l1, true);
+    dv.setInt16((l0 >>> 0) + 2, l1, 1);
+    dv.setInt32((l0 >>> 0) + 4, l1, 1);
     s0 = (l0 >>> 0) + 8;
-    dv.setInt32(s0 + 4, l2h, true);
-    dv.setInt32(s0, l2, true);
-    dv.setInt32((l0 >>> 0) + 16, l2, true);
+    dv.setInt32(s0 + 4, l2h, 1);
+    dv.setInt32(s0, l2, 1);
+    dv.setInt32((l0 >>> 0) + 16, l2, 1);
     s0 = (l0 >>> 0) + 24;
     if (1.5 === 1.5) {
-      dv.setFloat32(s0, 1.5, true);
+      dv.setFloat32(s0, 1.5, 1);
     } else
-      dv.setInt32(s0, i32_reinterpret_f32(1.5), true);
+      dv.setInt32(s0, i32_reinterpret_f32(1.5), 1);
   }
   function f5(l0) {
     return M0.grow(l0) + M0.pages | 0;
