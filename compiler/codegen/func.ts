@@ -765,8 +765,8 @@ export class FuncGen {
   /**
    * i64 arithmetic written out in place rather than called: V8 inlines helpers only until a function's inlining
    * budget is spent, which large wasm functions exhaust early, leaving the rest as real calls that also pass
-   * hi through RI[0]. Written out: add, sub, mul, shifts and rotations by a constant count; division keeps its
-   * helper (with an inline fast path when both operands fit in 32 bits unsigned).
+   * hi through RI[0]. Written out: add, sub, mul, shifts and rotations by a constant count, and division where
+   * the quotient fits in 32 bits (the helper keeps the rest; see divide).
    */
   private i64Inline(op: string, a: Pair, b: Pair): Pair | null {
     switch (op) {
