@@ -837,15 +837,14 @@ export class FuncGen {
    * or one less (never more: the scaling exceeds the three roundings; never two less: the quotient is below
    * 2^32). The remainder r = a - q * b of that estimate is in [0, 2b) and below 2^64: its low word exactly in
    * int32 arithmetic, its high word rounded from a double estimate whose error is below 2^12 (q * bhi <= ahi is
-   * exact; q * blo rounds once, and so do the sums), that is below 2^-20 in units of 2^32. Narrow: the remainder of the estimate is an exact double,
-   * with q split in 16-bit halves (every product below 2^48). Either way one correction step, without a branch:
+   * exact; q * blo rounds once, and so do the sums), that is below 2^-20 in units of 2^32. Narrow: the remainder
+   * of the estimate is an exact double, with q split in 16-bit halves (every product below 2^48). Either way one correction step, without a branch:
    * estimates fall short where the quotient is near an integer, which data can make frequent (a branch would
    * be mispredicted), and a branch first taken after V8 optimized the function deoptimizes all of it.
    */
   private divide(op: string, a: Pair, b: Pair): Pair {
     const div = op.includes('div'), signed = op.endsWith('_s');
     const lo = this.newScratch(), hi = this.newScratch();
-    const saved = this.out;
     const branch = (build: () => void): ES.BlockStatement => {
       const outer = this.out;
       this.out = [];
@@ -866,6 +865,7 @@ export class FuncGen {
     // truncates.
     const M = lit(2 ** -32);
     const frac = (x: ES.Expression) => sum(J.bin('*', x, M), bool01(J.bin('<', x, lit(0)))); // (x >>> 0) / 2^32
+    const unsigned = (x: ES.Expression) => this.atom(J.bin('*', frac(x), TWO32)); // x >>> 0
     // (lo, hi) negated when mask is -1, kept when it is 0.
     const negIf = (mask: ES.Expression, p: Pair): Pair => {
       const l = this.atom(or0(J.bin('-', J.bin('^', p.lo, mask), mask)));
@@ -879,9 +879,7 @@ export class FuncGen {
       };
       const wide = branch(() => {
         const alo = this.atom(frac(x.lo));
-        const ahi = this.atom(J.bin('*', frac(x.hi), TWO32));
-        const bhi = this.atom(J.bin('*', frac(y.hi), TWO32));
-        const blo = this.atom(J.bin('*', frac(y.lo), TWO32));
+        const ahi = unsigned(x.hi), bhi = unsigned(y.hi), blo = unsigned(y.lo);
         const q = this.atom(J.call(I('mfloor'), [J.bin('*', J.bin('/', J.bin('+', ahi, alo), J.bin('+', bhi, J.bin('*', blo, M))), lit(1 - 2 ** -50))]));
         const qs = this.atom(J.bin('*', q, M));
         const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
@@ -897,9 +895,7 @@ export class FuncGen {
           or0(J.bin('-', rh, J.bin('&', sum(y.hi, bool01(ltU(rl, y.lo))), J.unary('-', ge)))));
       });
       const narrow = branch(() => {
-        const a1 = this.atom(J.bin('*', frac(x.hi), TWO32));
-        const a0 = this.atom(J.bin('*', frac(x.lo), TWO32));
-        const b0 = this.atom(J.bin('*', frac(y.lo), TWO32));
+        const a1 = unsigned(x.hi), a0 = unsigned(x.lo), b0 = unsigned(y.lo);
         const q = this.atom(J.call(I('mfloor'), [J.bin('/', J.bin('+', J.bin('*', a1, TWO32), a0), b0)]));
         const q16 = this.atom(J.bin('*', q, lit(2 ** -16)));
         const qh = this.atom(J.call(I('mfloor'), [q16]));
@@ -935,7 +931,6 @@ export class FuncGen {
       const fast = branch(() => set(div ? or0(J.bin('/', a.lo, b.lo)) : J.bin('%', a.lo, b.lo), lit(0)));
       chain = J.ifStmt(small, fast, chain);
     }
-    this.out = saved;
     this.emit(chain);
     return { lo, hi };
   }
