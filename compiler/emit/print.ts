@@ -10,9 +10,10 @@
 //
 // The printer knows the node types code generation builds (estree.ts) and hands anything else to astring.
 // Parentheses come from operator precedence; tokens that would fuse (`a - -b`, `return x`) get a space.
-// Two layouts: compact (the default: no indentation, no optional spaces, booleans as !0 and !1; about 40%
-// less text than a conventional layout, all of it what nobody reads and V8 does not need) and pretty (two
-// spaces per level, spaces around operators, for people reading the output).
+// Two layouts: compact (the default: each top-level statement, a function say, on one line, no indentation,
+// no optional spaces, no braces around a lone jump, booleans as !0 and !1; about half the text of a
+// conventional layout, all of it what nobody reads and V8 does not need) and pretty (a statement per line,
+// two spaces per level, spaces around operators, for people reading the output).
 //
 // Source positions: a node with `loc` (line 1, column = byte offset in the module) gets a mapping at its
 // first character, as astring would place it; when several nodes start at the same character (a call and its
@@ -235,7 +236,9 @@ export class Printer {
     this.buf[this.pos++] = s.charCodeAt(0);
   }
 
+  /** A line break between statements; the compact layout has none (a function is one line). */
   private newline(): void {
+    if (!this.pretty) return;
     this.put('\n');
     if (this.tracking) this.line++;
     this.lineStart = this.pos;
@@ -289,6 +292,12 @@ export class Printer {
 
   /** A statement after `if (...)`, `else`, `while (...)`, a label: a block stays on the same line. */
   private sub(s: ES.Statement): void {
+    // Compact: a block of one jump or expression loses its braces (`if(c)break L1;`, the most common statement
+    // of generated code). Never a block holding an `if`, which could take an `else` that is not its own.
+    if (!this.pretty && s.type === 'BlockStatement' && s.body.length === 1 && isSimple(s.body[0]!)) {
+      this.stmt(s.body[0]!);
+      return;
+    }
     if (s.type === 'BlockStatement') {
       this.p(this.sp);
       this.body(s.body);
@@ -674,6 +683,17 @@ export class Printer {
     else if (v === null) this.w('null');
     else if (typeof v === 'bigint') this.w(`${v}n`);
     else this.foreign(e);
+  }
+}
+
+/** Statements that stand alone after `if (...)` or `else` without changing what follows them. */
+function isSimple(s: ES.Statement): boolean {
+  switch (s.type) {
+    case 'BreakStatement': case 'ContinueStatement': case 'ReturnStatement': case 'ThrowStatement':
+    case 'ExpressionStatement':
+      return true;
+    default:
+      return false;
   }
 }
 
