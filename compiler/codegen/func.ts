@@ -39,6 +39,14 @@ export function isPure(e: Expr): boolean {
 }
 
 const I = J.id;
+
+/** Names by number, each string made once (made per use, they showed as garbage-collection time). */
+function namer(prefix: string, suffix = ''): (i: number) => string {
+  const made: string[] = [];
+  return (i) => made[i] ?? (made[i] = prefix + i + suffix);
+}
+const lName = namer('l'), lhName = namer('l', 'h'), tName = namer('t'), thName = namer('t', 'h');
+const sName = namer('s'), labelName = namer('L'), fName = namer('f');
 const lit = J.num;
 /** DataView's littleEndian argument: 1, not true (V8 folds either to a constant; one character less per access). */
 const LE = () => lit(1);
@@ -180,19 +188,19 @@ export class FuncGen {
     // Most functions are shallow: the per-statement depths are only worth computing for deep ones.
     if (maxNesting(f.body) > DEEP) this.depths = nestingDepths(f.body);
     const params: string[] = [];
-    f.params.forEach((t, i) => { params.push(`l${i}`); if (t === 'i64') params.push(`l${i}h`); });
+    f.params.forEach((t, i) => { params.push(lName(i)); if (t === 'i64') params.push(lhName(i)); });
     J.setPos(f.at);
     const body = this.stmts(f.body);
     // Only a function that calls can recurse: a call-free one runs a bounded time between its loop headers.
     if (this.info.metered && hasCall(f.body)) body.unshift(meter(fuelCost(f.body)));
     const decls: [string, ES.Expression | null][] = [];
-    for (let i = f.params.length; i < f.locals.length; i++) declare(decls, `l${i}`, f.locals[i]);
-    f.temps.forEach((t, i) => declare(decls, `t${i}`, t));
-    for (let i = 0; i < this.maxScratch; i++) decls.push([`s${i}`, lit(0)]);
+    for (let i = f.params.length; i < f.locals.length; i++) declare(decls, lName(i), f.locals[i]);
+    f.temps.forEach((t, i) => declare(decls, tName(i), t));
+    for (let i = 0; i < this.maxScratch; i++) decls.push([sName(i), lit(0)]);
     if (this.usesPc) decls.push(['pc', lit(0)]);
     if (decls.length) body.unshift(J.letDecl(decls));
     J.setPos(f.at);
-    return J.funcDecl(`f${f.index}`, params, body);
+    return J.funcDecl(fName(f.index), params, body);
   }
 
   // ---- statements ---------------------------------------------------------------------------------------
@@ -216,7 +224,7 @@ export class FuncGen {
 
   private stmt(s: Stmt): void {
     switch (s.kind) {
-      case 'local.set': return this.setVar(`l${s.index}`, s.value);
+      case 'local.set': return this.setVar(lName(s.index), s.value);
       case 'global.set': {
         const g = this.info.globalRef(s.index);
         return this.assignTo(g.lo, g.hi, s.value);
@@ -227,7 +235,7 @@ export class FuncGen {
         if ((this.depths.get(s) ?? 0) > DEEP) return this.flatChain(s);
         const body = this.stmts(s.body);
         J.setPos(s.at);
-        this.emit(this.usedLabels.has(s.label) ? J.labeled(`L${s.label}`, J.block(body)) : J.block(body));
+        this.emit(this.usedLabels.has(s.label) ? J.labeled(labelName(s.label), J.block(body)) : J.block(body));
         return;
       }
       case 'loop': {
@@ -235,7 +243,7 @@ export class FuncGen {
         J.setPos(s.at);
         if (this.info.metered) body.unshift(meter(fuelCost(s.body)));
         if (!endsInJump(s.body)) body.push(J.brk(null));
-        this.emit(J.labeled(`L${s.label}`, J.whileTrue(J.block(body))));
+        this.emit(J.labeled(labelName(s.label), J.whileTrue(J.block(body))));
         return;
       }
       case 'if': {
@@ -244,7 +252,7 @@ export class FuncGen {
         const els = s.else.length ? this.stmts(s.else) : null;
         J.setPos(s.at);
         const node = J.ifStmt(test, J.block(then), els ? J.block(els) : null);
-        this.emit(this.usedLabels.has(s.label) ? J.labeled(`L${s.label}`, node) : node);
+        this.emit(this.usedLabels.has(s.label) ? J.labeled(labelName(s.label), node) : node);
         return;
       }
       case 'br': {
@@ -306,7 +314,7 @@ export class FuncGen {
       else this.emit(J.exprStmt(this.expr(value)));
       return;
     }
-    if (results.length === 1) return this.setVar(`t${results[0]}`, value);
+    if (results.length === 1) return this.setVar(tName(results[0]!), value);
     // Several results: only calls produce them. The first slot is returned, the rest come from RI/RF/RR.
     const call = this.callExpr(value as Extract<Expr, { kind: 'call' | 'call_indirect' }>);
     const types = results.map((r) => this.f.temps[r]);
@@ -358,14 +366,14 @@ export class FuncGen {
     t.temps.forEach((id, i) => {
       const v = vals[i];
       if (isPair(v)) {
-        out.push(J.assignStmt(I(`t${id}`), v.lo), J.assignStmt(I(`t${id}h`), v.hi));
-      } else out.push(J.assignStmt(I(`t${id}`), v));
+        out.push(J.assignStmt(I(tName(id)), v.lo), J.assignStmt(I(thName(id)), v.hi));
+      } else out.push(J.assignStmt(I(tName(id)), v));
     });
     const chain = this.chainTargets.get(t.label);
     if (chain) {
       if (chain.pc < 0) out.push(J.brk(chain.dispatch));
       else out.push(J.assignStmt(I('pc'), lit(chain.pc)), J.cont(chain.dispatch));
-    } else out.push(t.loop ? J.cont(`L${t.label}`) : J.brk(`L${t.label}`));
+    } else out.push(t.loop ? J.cont(labelName(t.label)) : J.brk(labelName(t.label)));
     return out;
   }
 
@@ -470,7 +478,7 @@ export class FuncGen {
   private newScratch(): ES.Identifier {
     const n = this.scratch++;
     if (this.scratch > this.maxScratch) this.maxScratch = this.scratch;
-    return I(`s${n}`);
+    return I(sName(n));
   }
 
   /**
@@ -566,8 +574,8 @@ export class FuncGen {
       case 'const':
         if (e.type === 'f32' || e.type === 'f64') return this.floatConst(e);
         return lit(e.value as number);
-      case 'local.get': return I(`l${e.index}`);
-      case 'temp': return I(`t${e.id}`);
+      case 'local.get': return I(lName(e.index));
+      case 'temp': return I(tName(e.id));
       case 'global.get': return this.info.globalRef(e.index).lo as ES.Expression;
       case 'unary': {
         if (e.arg.type === 'i64') return this.unaryFromI64(e.op, this.pair(e.arg));
@@ -683,7 +691,7 @@ export class FuncGen {
   private callExpr(e: Extract<Expr, { kind: 'call' | 'call_indirect' }>): ES.Expression {
     if (e.kind === 'call') {
       const args = this.list(e.args);
-      return J.call(I(`f${e.func}`), flatArgs(args));
+      return J.call(I(fName(e.func)), flatArgs(args));
     }
     const vals = this.list([...e.args, e.callee]);
     let callee = vals.pop() as ES.Expression;
@@ -714,8 +722,8 @@ export class FuncGen {
         const v = BigInt.asUintN(64, e.value as bigint);
         return { lo: lit(Number(v & 0xffffffffn) | 0), hi: lit(Number(v >> 32n) | 0) };
       }
-      case 'local.get': return { lo: I(`l${e.index}`), hi: I(`l${e.index}h`) };
-      case 'temp': return { lo: I(`t${e.id}`), hi: I(`t${e.id}h`) };
+      case 'local.get': return { lo: I(lName(e.index)), hi: I(lhName(e.index)) };
+      case 'temp': return { lo: I(tName(e.id)), hi: I(thName(e.id)) };
       case 'global.get': {
         // Copied: a later operand's prelude may call a function that writes the global.
         const g = this.info.globalRef(e.index);
@@ -1140,8 +1148,8 @@ function retSlot(kind: 'i' | 'f' | 'r', c: { i: number; f: number; r: number }):
 function flatSlots(types: ValType[], temps: readonly number[]): { name: string; kind: 'i' | 'f' | 'r' }[] {
   const out: { name: string; kind: 'i' | 'f' | 'r' }[] = [];
   types.forEach((t, i) => {
-    if (t === 'i64') out.push({ name: `t${temps[i]}`, kind: 'i' }, { name: `t${temps[i]}h`, kind: 'i' });
-    else out.push({ name: `t${temps[i]}`, kind: slotKind(t) });
+    if (t === 'i64') out.push({ name: tName(temps[i]!), kind: 'i' }, { name: thName(temps[i]!), kind: 'i' });
+    else out.push({ name: tName(temps[i]!), kind: slotKind(t) });
   });
   return out;
 }

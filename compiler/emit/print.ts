@@ -491,6 +491,12 @@ export class Printer {
 
   /** Prints `e` where an expression of at least `min` is required, in parentheses when it binds looser. */
   private expr(e: ES.Expression, min: number): void {
+    // Identifiers, the most common operand, straight to the text.
+    if (e.type === 'Identifier') {
+      this.mark(e);
+      this.w(e.name);
+      return;
+    }
     if (level(e) < min) {
       this.p('(');
       this.bare(e);
