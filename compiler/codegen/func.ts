@@ -841,14 +841,16 @@ export class FuncGen {
    * both with a quotient below 2^32 and written out here; anything else, division by zero and the overflow of
    * INT64_MIN / -1 in the runtime helper.
    *
-   * Wide: the double quotient of the rounded operands, scaled by 1 - 2^-50, has a floor that is the true quotient
-   * or one less (never more: the scaling exceeds the three roundings; never two less: the quotient is below
-   * 2^32). The remainder r = a - q * b of that estimate is in [0, 2b) and below 2^64: its low word exactly in
-   * int32 arithmetic, its high word rounded from a double estimate whose error is below 2^12 (q * bhi <= ahi is
-   * exact; q * blo rounds once, and so do the sums), that is below 2^-20 in units of 2^32. Narrow: the remainder
-   * of the estimate is an exact double, with q split in 16-bit halves (every product below 2^48). Either way one correction step, without a branch:
-   * estimates fall short where the quotient is near an integer, which data can make frequent (a branch would
-   * be mispredicted), and a branch first taken after V8 optimized the function deoptimizes all of it.
+   * Both: the double quotient of the rounded operands, the divisor enlarged by 2^-49 of itself, has a floor that
+   * is the true quotient or one less (never more: the enlargement exceeds the four roundings; never two less:
+   * the quotient is below 2^32). The remainder r = a - q * b of that estimate is in [0, 2b) and below 2^64: its
+   * low word exact in int32 arithmetic. Wide: its high word rounded from a double estimate whose error is below
+   * 2^12 (q * bhi <= ahi is exact; q * blo rounds once, and so do the sums), that is below 2^-20 in units of
+   * 2^32. Narrow: r < 2b < 2^33, so its high word is 0 or 1, read off a - q * b in units of 2^32 (error below
+   * 2^-20) less the low word's share; the dividend's double is the only one on the way to q (the divisor's are
+   * off that path). Either way one correction step, without a branch: estimates fall short where the quotient
+   * is near an integer, which data can make frequent (a branch would be mispredicted), and a branch first taken
+   * after V8 optimized the function deoptimizes all of it.
    */
   private divide(op: string, a: Pair, b: Pair): Pair {
     const div = op.includes('div'), signed = op.endsWith('_s');
@@ -872,6 +874,8 @@ export class FuncGen {
     // optimized code deoptimize on the first large value. Doubles come back to int32 through imul, which
     // truncates.
     const M = lit(2 ** -32);
+    // The divisor's enlargement: more than the roundings on the way to the quotient can add (see above).
+    const ENLARGE = lit(1 + 2 ** -49);
     const frac = (x: ES.Expression) => sum(J.bin('*', x, M), bool01(J.bin('<', x, lit(0)))); // (x >>> 0) / 2^32
     const unsigned = (x: ES.Expression) => this.atom(J.bin('*', frac(x), TWO32)); // x >>> 0
     // (lo, hi) negated when mask is -1, kept when it is 0.
@@ -888,7 +892,7 @@ export class FuncGen {
       const wide = branch(() => {
         const alo = this.atom(frac(x.lo));
         const ahi = unsigned(x.hi), bhi = unsigned(y.hi), blo = unsigned(y.lo);
-        const q = this.atom(J.call(I('mfloor'), [J.bin('*', J.bin('/', J.bin('+', ahi, alo), J.bin('+', bhi, J.bin('*', blo, M))), lit(1 - 2 ** -50))]));
+        const q = this.atom(J.call(I('mfloor'), [J.bin('/', J.bin('+', ahi, alo), J.bin('*', J.bin('+', bhi, J.bin('*', blo, M)), ENLARGE))]));
         const qs = this.atom(J.bin('*', q, M));
         const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
         // (r - (rl >>> 0)) / 2^32: ahi - q * bhi is exact.
@@ -903,16 +907,17 @@ export class FuncGen {
           or0(J.bin('-', rh, J.bin('&', sum(y.hi, bool01(ltU(rl, y.lo))), J.unary('-', ge)))));
       });
       const narrow = branch(() => {
-        const a1 = unsigned(x.hi), a0 = unsigned(x.lo), b0 = unsigned(y.lo);
-        const q = this.atom(J.call(I('mfloor'), [J.bin('/', J.bin('+', J.bin('*', a1, TWO32), a0), b0)]));
-        const q16 = this.atom(J.bin('*', q, lit(2 ** -16)));
-        const qh = this.atom(J.call(I('mfloor'), [q16]));
-        const ql = J.bin('*', J.bin('-', q16, qh), lit(65536));
-        const r = this.atom(J.bin('-', J.bin('+', J.bin('*', J.bin('-', J.bin('*', a1, lit(65536)), J.bin('*', qh, b0)), lit(65536)), a0), J.bin('*', ql, b0)));
-        // The quotient of the rounded dividend is off by one either way.
-        const step = this.atom(J.bin('-', bool01(J.bin('>=', r, b0)), bool01(J.bin('<', r, lit(0)))));
-        if (div) return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), step)), lit(0));
-        result(J.call(I('imul'), [J.bin('-', r, J.bin('*', b0, step)), lit(1)]), lit(0));
+        // In units of 2^32: the dividend below 2^32, the divisor below 1.
+        const a1 = this.atom(sum(J.bin('*', frac(x.hi), TWO32), frac(x.lo)));
+        const b1 = this.atom(frac(y.lo));
+        const q = this.atom(J.call(I('mfloor'), [J.bin('/', a1, J.bin('*', b1, ENLARGE))]));
+        const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
+        // r < 2b < 2^33: its high word, 0 or 1, is what a1 - q * b1 (within 2^-20 of r / 2^32) has beyond the
+        // low word's share.
+        const ge = this.atom(J.bin('|', bool01(J.bin('>', J.bin('-', J.bin('-', a1, J.bin('*', q, b1)), frac(rl)), lit(0.5))),
+          bool01(J.bin('>=', flip(rl), flip(y.lo)))));
+        if (div) return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), ge)), lit(0));
+        result(or0(J.bin('-', rl, J.bin('&', y.lo, J.unary('-', ge)))), lit(0));
       });
       return [wide, narrow];
     };
