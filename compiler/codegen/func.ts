@@ -889,12 +889,26 @@ export class FuncGen {
         const r = negIf(resultMask, { lo: this.atom(l), hi: this.atom(h) });
         set(r.lo, r.hi);
       };
+      // 1 when r >= b (the estimate was one short), from d, (r - b) / 2^32 within 2^-19: d decides unless r is
+      // within 2^15 of b, where the low words' int32 difference is r - b exactly. (Comparing words of r instead
+      // waits for r's high word, a longer chain.)
+      const oneShort = (diff: ES.Expression, rl: ES.Expression) => {
+        const d = this.atom(diff);
+        return this.atom(J.bin('|', bool01(J.bin('>', d, lit(2 ** -18))),
+          J.bin('&', bool01(J.bin('>', d, lit(-(2 ** -18)))), bool01(J.bin('>=', or0(J.bin('-', rl, y.lo)), lit(0))))));
+      };
       const wide = branch(() => {
         const alo = this.atom(frac(x.lo));
         const ahi = unsigned(x.hi), bhi = unsigned(y.hi), blo = unsigned(y.lo);
-        const q = this.atom(J.call(I('mfloor'), [J.bin('/', J.bin('+', ahi, alo), J.bin('*', J.bin('+', bhi, J.bin('*', blo, M)), ENLARGE))]));
-        const qs = this.atom(J.bin('*', q, M));
+        const b1 = this.atom(J.bin('+', bhi, J.bin('*', blo, M)));
+        const q = this.atom(J.call(I('mfloor'), [J.bin('/', J.bin('+', ahi, alo), J.bin('*', b1, ENLARGE))]));
         const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
+        if (div) {
+          // ahi - q * bhi is exact (below 2^32: q * b <= a).
+          const d = J.bin('-', J.bin('+', J.bin('-', ahi, J.bin('*', q, bhi)), J.bin('-', alo, J.bin('*', J.bin('*', q, blo), M))), b1);
+          return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), oneShort(d, rl))), lit(0));
+        }
+        const qs = this.atom(J.bin('*', q, M));
         // (r - (rl >>> 0)) / 2^32: ahi - q * bhi is exact.
         const est = J.bin('-', J.bin('-', alo, J.bin('*', qs, blo)), frac(rl));
         // Rounded by truncation of x + 0.5 (x is above -0.5): Math.round is slower, and branches.
@@ -902,7 +916,6 @@ export class FuncGen {
         // 1 when r >= b: the estimate was one short.
         const ge = this.atom(J.bin('|', bool01(J.bin('>', flip(rh), flip(y.hi))),
           J.bin('&', bool01(J.bin('===', rh, y.hi)), bool01(J.bin('>=', flip(rl), flip(y.lo))))));
-        if (div) return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), ge)), lit(0));
         result(or0(J.bin('-', rl, J.bin('&', y.lo, J.unary('-', ge)))),
           or0(J.bin('-', rh, J.bin('&', sum(y.hi, bool01(ltU(rl, y.lo))), J.unary('-', ge)))));
       });
@@ -912,10 +925,7 @@ export class FuncGen {
         const b1 = this.atom(frac(y.lo));
         const q = this.atom(J.call(I('mfloor'), [J.bin('/', a1, J.bin('*', b1, ENLARGE))]));
         const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
-        // r < 2b < 2^33: its high word, 0 or 1, is what a1 - q * b1 (within 2^-20 of r / 2^32) has beyond the
-        // low word's share.
-        const ge = this.atom(J.bin('|', bool01(J.bin('>', J.bin('-', J.bin('-', a1, J.bin('*', q, b1)), frac(rl)), lit(0.5))),
-          bool01(J.bin('>=', flip(rl), flip(y.lo)))));
+        const ge = oneShort(J.bin('-', J.bin('-', a1, J.bin('*', q, b1)), b1), rl);
         if (div) return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), ge)), lit(0));
         result(or0(J.bin('-', rl, J.bin('&', y.lo, J.unary('-', ge)))), lit(0));
       });
