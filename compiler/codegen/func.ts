@@ -878,12 +878,18 @@ export class FuncGen {
     const ENLARGE = lit(1 + 2 ** -49);
     const frac = (x: ES.Expression) => sum(J.bin('*', x, M), bool01(J.bin('<', x, lit(0)))); // (x >>> 0) / 2^32
     const unsigned = (x: ES.Expression) => this.atom(J.bin('*', frac(x), TWO32)); // x >>> 0
+    // |a| / 2^32 as a double, straight from a's signed words (the negation's carry is not on the way to the
+    // quotient; one rounding, as for the unsigned dividend).
+    const magnitude = (p: Pair) => J.call(I('fabs'), [sum(p.hi, frac(p.lo))]);
     // (lo, hi) negated when mask is -1, kept when it is 0.
     const negIf = (mask: ES.Expression, p: Pair): Pair => {
       const l = this.atom(or0(J.bin('-', J.bin('^', p.lo, mask), mask)));
       return { lo: l, hi: this.atom(or0(J.bin('+', J.bin('^', p.hi, mask), J.bin('&', bool01(J.bin('===', l, lit(0))), mask)))) };
     };
-    const inline = (x: Pair, y: Pair, resultMask: ES.Expression | null): [ES.BlockStatement, ES.BlockStatement] => {
+    // x and y are the operands (magnitudes, for the signed operations); signedA, for the signed operations, is
+    // the dividend whose magnitude x is.
+    const inline = (x: Pair, y: Pair, resultMask: ES.Expression | null, signedA: Pair | null):
+      [ES.BlockStatement, ES.BlockStatement] => {
       const result = (l: ES.Expression, h: ES.Expression) => {
         if (!resultMask) return set(l, h);
         const r = negIf(resultMask, { lo: this.atom(l), hi: this.atom(h) });
@@ -901,27 +907,22 @@ export class FuncGen {
         const alo = this.atom(frac(x.lo));
         const ahi = unsigned(x.hi), bhi = unsigned(y.hi), blo = unsigned(y.lo);
         const b1 = this.atom(J.bin('+', bhi, J.bin('*', blo, M)));
-        const q = this.atom(J.call(I('mfloor'), [J.bin('/', J.bin('+', ahi, alo), J.bin('*', b1, ENLARGE))]));
+        const q = this.atom(J.call(I('mfloor'), [J.bin('/', signedA ? magnitude(signedA) : J.bin('+', ahi, alo), J.bin('*', b1, ENLARGE))]));
         const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
-        if (div) {
-          // ahi - q * bhi is exact (below 2^32: q * b <= a).
-          const d = J.bin('-', J.bin('+', J.bin('-', ahi, J.bin('*', q, bhi)), J.bin('-', alo, J.bin('*', J.bin('*', q, blo), M))), b1);
-          return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), oneShort(d, rl))), lit(0));
-        }
+        // ahi - q * bhi is exact (below 2^32: q * b <= a).
+        const ge = oneShort(J.bin('-', J.bin('+', J.bin('-', ahi, J.bin('*', q, bhi)), J.bin('-', alo, J.bin('*', J.bin('*', q, blo), M))), b1), rl);
+        if (div) return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), ge)), lit(0));
         const qs = this.atom(J.bin('*', q, M));
         // (r - (rl >>> 0)) / 2^32: ahi - q * bhi is exact.
         const est = J.bin('-', J.bin('-', alo, J.bin('*', qs, blo)), frac(rl));
         // Rounded by truncation of x + 0.5 (x is above -0.5): Math.round is slower, and branches.
         const rh = this.atom(J.call(I('imul'), [J.bin('+', J.bin('+', J.bin('-', ahi, J.bin('*', J.bin('*', qs, bhi), TWO32)), est), lit(0.5)), lit(1)]));
-        // 1 when r >= b: the estimate was one short.
-        const ge = this.atom(J.bin('|', bool01(J.bin('>', flip(rh), flip(y.hi))),
-          J.bin('&', bool01(J.bin('===', rh, y.hi)), bool01(J.bin('>=', flip(rl), flip(y.lo))))));
         result(or0(J.bin('-', rl, J.bin('&', y.lo, J.unary('-', ge)))),
           or0(J.bin('-', rh, J.bin('&', sum(y.hi, bool01(ltU(rl, y.lo))), J.unary('-', ge)))));
       });
       const narrow = branch(() => {
         // In units of 2^32: the dividend below 2^32, the divisor below 1.
-        const a1 = this.atom(sum(J.bin('*', frac(x.hi), TWO32), frac(x.lo)));
+        const a1 = this.atom(signedA ? magnitude(signedA) : sum(J.bin('*', frac(x.hi), TWO32), frac(x.lo)));
         const b1 = this.atom(frac(y.lo));
         const q = this.atom(J.call(I('mfloor'), [J.bin('/', a1, J.bin('*', b1, ENLARGE))]));
         const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
@@ -934,7 +935,7 @@ export class FuncGen {
     let chain: ES.Statement;
     const hiLit = literalInt(b.hi);
     if (!signed) {
-      const [wide, narrow] = inline(a, b, null);
+      const [wide, narrow] = inline(a, b, null, null);
       if (hiLit !== null && hiLit !== 0) chain = wide;
       else {
         chain = J.ifStmt(ltU(a.hi, b.lo), narrow, helper);
@@ -944,7 +945,7 @@ export class FuncGen {
       chain = branch(() => {
         const ma = this.atom(J.bin('>>', a.hi, lit(31))), mb = this.atom(J.bin('>>', b.hi, lit(31)));
         const x = negIf(ma, a), y = negIf(mb, b);
-        const [wide, narrow] = inline(x, y, div ? this.atom(J.bin('^', ma, mb)) : ma);
+        const [wide, narrow] = inline(x, y, div ? this.atom(J.bin('^', ma, mb)) : ma, a);
         this.emit(J.ifStmt(J.bin('!==', y.hi, lit(0)), wide, J.ifStmt(ltU(x.hi, y.lo), narrow, helper)));
       });
     }
