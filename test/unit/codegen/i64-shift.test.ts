@@ -5,9 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebAssembly as WJ } from '../../../src/index.js';
 import { INT64_EDGES, int64, native, rng } from '../runtime/native.js';
-import wabtInit from 'wabt';
-
-const wabt = await wabtInit();
+import { watToWasm } from '../../diff/harness.js';
 
 const OPS = ['shl', 'shr_s', 'shr_u', 'rotl', 'rotr'] as const;
 const wat = `(module
@@ -16,11 +14,7 @@ const wat = `(module
     (i64.${op} (local.get 0) (i64.extend_i32_u (i32.and (local.get 1) (i32.const 63)))))`).join('\n')}
 )`;
 
-const mod = wabt.parseWat('shift.wat', wat, {});
-mod.resolveNames();
-mod.validate();
-const bytes = mod.toBinary({}).buffer;
-mod.destroy();
+const bytes = watToWasm('shift.wat', wat);
 const ref = native(wat);
 const mine = new WJ.Instance(new WJ.Module(bytes), {}).exports as Record<string, (a: bigint, b: bigint | number) => bigint>;
 
