@@ -797,11 +797,13 @@ export class FuncGen {
         const p10 = this.atom(J.call(I('imul'), [a1, b0]));
         const mid = J.bin('+', J.bin('+', J.bin('>>>', J.call(I('imul'), [a0, b0]), lit(16)), J.bin('&', p01, lit(0xffff))),
           J.bin('&', p10, lit(0xffff)));
-        let hi: ES.Expression = or0(J.bin('+', J.bin('+', J.call(I('imul'), [a1, b1]), J.bin('>>>', p01, lit(16))),
-          J.bin('+', J.bin('>>>', p10, lit(16)), J.bin('>>>', mid, lit(16)))));
-        if (!isZero(b.hi)) hi = or0(J.bin('+', J.call(I('imul'), [a.lo, b.hi]), hi));
-        if (!isZero(a.hi)) hi = or0(J.bin('+', J.call(I('imul'), [a.hi, b.lo]), hi));
-        const h = this.atom(hi);
+        // Summed in the order the terms are ready, mid's carry last: the chain through a multiply is as short as
+        // the carry's (V8 does not reassociate). Every partial sum is far below 2^53, so V8 adds int32s.
+        const terms: ES.Expression[] = [];
+        if (!isZero(a.hi)) terms.push(J.call(I('imul'), [a.hi, b.lo]));
+        if (!isZero(b.hi)) terms.push(J.call(I('imul'), [a.lo, b.hi]));
+        terms.push(J.call(I('imul'), [a1, b1]), J.bin('>>>', p01, lit(16)), J.bin('>>>', p10, lit(16)), J.bin('>>>', mid, lit(16)));
+        const h = this.atom(or0(terms.reduce((x, y) => J.bin('+', x, y))));
         return { lo: this.atom(J.call(I('imul'), [a.lo, b.lo])), hi: h };
       }
       case 'i64.div_u': case 'i64.rem_u': case 'i64.div_s': case 'i64.rem_s': return this.divide(op, a, b);
@@ -878,7 +880,11 @@ export class FuncGen {
     // The divisor's enlargement: more than the roundings on the way to the quotient can add (see above).
     const ENLARGE = lit(1 + 2 ** -49);
     const frac = (x: ES.Expression) => sum(J.bin('*', x, M), bool01(J.bin('<', x, lit(0)))); // (x >>> 0) / 2^32
-    const unsigned = (x: ES.Expression) => this.atom(J.bin('*', frac(x), TWO32)); // x >>> 0
+    // 2^32 when x is negative: x plus this is x >>> 0. Added to a fraction or a double first (see fracPlus), so
+    // that V8 adds doubles: x + wrap(x) alone is an integer range, which V8 adds as 64-bit integers and then
+    // converts, a longer chain (Miller-Rabin 8% slower).
+    const wrap = (x: ES.Expression) => J.bin('*', bool01(J.bin('<', x, lit(0))), TWO32);
+    const fracPlus = (x: ES.Expression, f: ES.Expression) => J.bin('+', x, J.bin('+', wrap(x), f)); // (x >>> 0) + f
     // |a| / 2^32 as a double, straight from a's signed words (the negation's carry is not on the way to the
     // quotient; one rounding, as for the unsigned dividend).
     const magnitude = (p: Pair) => J.call(I('fabs'), [sum(p.hi, frac(p.lo))]);
@@ -905,25 +911,27 @@ export class FuncGen {
           J.bin('&', bool01(J.bin('>', d, lit(-(2 ** -18)))), bool01(J.bin('>=', or0(J.bin('-', rl, y.lo)), lit(0))))));
       };
       const wide = branch(() => {
-        const alo = this.atom(frac(x.lo));
-        const ahi = unsigned(x.hi), bhi = unsigned(y.hi), blo = unsigned(y.lo);
-        const b1 = this.atom(J.bin('+', bhi, J.bin('*', blo, M)));
-        const q = this.atom(J.call(I('mfloor'), [J.bin('/', signedA ? magnitude(signedA) : J.bin('+', ahi, alo), J.bin('*', b1, ENLARGE))]));
+        // In units of 2^32: the low words as fractions, the high words as integers.
+        const alo = this.atom(frac(x.lo)), blo = this.atom(frac(y.lo));
+        const bhi = this.atom(J.bin('*', frac(y.hi), TWO32)); // y.hi >>> 0
+        const b1 = this.atom(fracPlus(y.hi, blo));
+        const a1 = signedA ? magnitude(signedA) : fracPlus(x.hi, alo);
+        const q = this.atom(J.call(I('mfloor'), [J.bin('/', a1, J.bin('*', b1, ENLARGE))]));
         const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
-        // ahi - q * bhi is exact (below 2^32: q * b <= a).
-        const ge = oneShort(J.bin('-', J.bin('+', J.bin('-', ahi, J.bin('*', q, bhi)), J.bin('-', alo, J.bin('*', J.bin('*', q, blo), M))), b1), rl);
+        // (x.hi >>> 0) - q * bhi is exact (below 2^32: q * b <= a); q * blo rounds once.
+        const rhi = this.atom(J.bin('+', J.bin('-', x.hi, J.bin('*', q, bhi)), wrap(x.hi)));
+        const rlo = this.atom(J.bin('-', alo, J.bin('*', q, blo)));
+        const ge = oneShort(J.bin('-', J.bin('+', rhi, rlo), b1), rl);
         if (div) return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), ge)), lit(0));
-        const qs = this.atom(J.bin('*', q, M));
-        // (r - (rl >>> 0)) / 2^32: ahi - q * bhi is exact.
-        const est = J.bin('-', J.bin('-', alo, J.bin('*', qs, blo)), frac(rl));
-        // Rounded by truncation of x + 0.5 (x is above -0.5): Math.round is slower, and branches.
-        const rh = this.atom(J.call(I('imul'), [J.bin('+', J.bin('+', J.bin('-', ahi, J.bin('*', J.bin('*', qs, bhi), TWO32)), est), lit(0.5)), lit(1)]));
+        // r / 2^32 less (rl >>> 0) / 2^32, rounded by truncation of x + 0.5 (x is above -0.5): Math.round is
+        // slower, and branches.
+        const rh = this.atom(J.call(I('imul'), [J.bin('+', J.bin('+', rhi, J.bin('-', rlo, frac(rl))), lit(0.5)), lit(1)]));
         result(or0(J.bin('-', rl, J.bin('&', y.lo, J.unary('-', ge)))),
           or0(J.bin('-', rh, J.bin('&', sum(y.hi, bool01(ltU(rl, y.lo))), J.unary('-', ge)))));
       });
       const narrow = branch(() => {
         // In units of 2^32: the dividend below 2^32, the divisor below 1.
-        const a1 = this.atom(signedA ? magnitude(signedA) : sum(J.bin('*', frac(x.hi), TWO32), frac(x.lo)));
+        const a1 = this.atom(signedA ? magnitude(signedA) : fracPlus(x.hi, frac(x.lo)));
         const b1 = this.atom(frac(y.lo));
         const q = this.atom(J.call(I('mfloor'), [J.bin('/', a1, J.bin('*', b1, ENLARGE))]));
         const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));

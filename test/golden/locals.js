@@ -33,7 +33,7 @@ return function (I) {
     s3 = l14 >>> 16;
     s4 = imul(s0, s3);
     s5 = imul(s1, s2);
-    s6 = imul(l14h, l14) + (imul(l14, l14h) + (imul(s1, s3) + (s4 >>> 16) + ((s5 >>> 16) + ((imul(s0, s2) >>> 16) + (s4 & 65535) + (s5 & 65535) >>> 16)) | 0) | 0) | 0;
+    s6 = imul(l14h, l14) + imul(l14, l14h) + imul(s1, s3) + (s4 >>> 16) + (s5 >>> 16) + ((imul(s0, s2) >>> 16) + (s4 & 65535) + (s5 & 65535) >>> 16) | 0;
     s7 = imul(l14, l14);
     l16 = s7;
     l16h = s6;
