@@ -164,6 +164,13 @@ export class FuncGen {
   /** Labels of flattened block chains: a branch sets `pc` and re-enters the dispatch loop (or leaves it). */
   private readonly chainTargets = new Map<number, { dispatch: string; pc: number }>();
   private usesPc = false;
+  /**
+   * The DataView that memory accesses go through: the module's `dv`, or inside a loop that neither calls nor
+   * grows memory, the local `dl`, copied from `dv` before the loop (see callFreeMemoryLoops).
+   */
+  private memView = 'dv';
+  private usesDl = false;
+  private memoryLoops: ReadonlySet<Stmt> = new Set();
   /** f32.load expressions whose value feeds f32 arithmetic directly (see expr). */
   private readonly rawF32Loads = new Set<Expr>();
 
@@ -187,6 +194,7 @@ export class FuncGen {
     collectLabels(f.body, this.usedLabels);
     // Most functions are shallow: the per-statement depths are only worth computing for deep ones.
     if (maxNesting(f.body) > DEEP) this.depths = nestingDepths(f.body);
+    this.memoryLoops = callFreeMemoryLoops(f.body);
     const params: string[] = [];
     f.params.forEach((t, i) => { params.push(lName(i)); if (t === 'i64') params.push(lhName(i)); });
     J.setPos(f.at);
@@ -198,6 +206,7 @@ export class FuncGen {
     f.temps.forEach((t, i) => declare(decls, tName(i), t));
     for (let i = 0; i < this.maxScratch; i++) decls.push([sName(i), lit(0)]);
     if (this.usesPc) decls.push(['pc', lit(0)]);
+    if (this.usesDl) decls.push(['dl', lit(0)]);
     if (decls.length) body.unshift(J.letDecl(decls));
     J.setPos(f.at);
     return J.funcDecl(fName(f.index), params, body);
@@ -239,8 +248,17 @@ export class FuncGen {
         return;
       }
       case 'loop': {
+        // A loop that accesses memory but cannot grow it (no call, no memory.grow) reads the DataView from a
+        // local: V8 then loads it (and checks its map) once per entry instead of once per access.
+        const local = this.memView === 'dv' && this.memoryLoops.has(s);
+        if (local) this.memView = 'dl';
         const body = this.stmts(s.body);
         J.setPos(s.at);
+        if (local) {
+          this.memView = 'dv';
+          this.usesDl = true;
+          this.emit(J.assignStmt(I('dl'), I('dv')));
+        }
         if (this.info.metered) body.unshift(meter(fuelCost(s.body)));
         if (!endsInJump(s.body)) body.push(J.brk(null));
         this.emit(J.labeled(labelName(s.label), J.whileTrue(J.block(body))));
@@ -334,7 +352,7 @@ export class FuncGen {
       value = isPair(value) ? value : this.atom(value);
     }
     const ea = this.ea(addr as ES.Expression, s.offset);
-    const dv = I('dv');
+    const dv = I(this.memView);
     if (s.op === 'i64.store') {
       const a = this.atom(ea);
       const p = value as Pair;
@@ -626,18 +644,18 @@ export class FuncGen {
         if (e.op === 'f32.load' && this.rawF32Loads.has(e)) {
           // Consumed by f32 arithmetic or a comparison, which make any NaN an arithmetic NaN anyway: the
           // hardware's widening (which quiets a signalling NaN, keeping its payload) is then exact enough.
-          return J.call(J.member(I('dv'), 'getFloat32'), [ea, LE()]);
+          return J.call(J.member(I(this.memView), 'getFloat32'), [ea, LE()]);
         }
         if (e.op === 'f32.load') {
           // Written out (a call would stay a call once V8's inlining budget is spent): a NaN is re-read from
           // its bits by the helper, keeping its payload.
           const x = this.newScratch();
           const [first, again] = this.once(ea);
-          const read = J.assign(x, J.call(J.member(I('dv'), 'getFloat32'), [first, LE()]));
-          return J.cond(J.bin('===', read, x), x, J.call(I('f32_load'), [I('dv'), again]));
+          const read = J.assign(x, J.call(J.member(I(this.memView), 'getFloat32'), [first, LE()]));
+          return J.cond(J.bin('===', read, x), x, J.call(I('f32_load'), [I(this.memView), again]));
         }
         const [method, le] = LOADS[e.op];
-        return J.call(J.member(I('dv'), method), le ? [ea, LE()] : [ea]);
+        return J.call(J.member(I(this.memView), method), le ? [ea, LE()] : [ea]);
       }
       case 'select': {
         const [c, a, b] = this.orderedSelect(e);
@@ -745,7 +763,7 @@ export class FuncGen {
       }
       case 'load': {
         const ea = this.atom(this.ea(this.expr(e.addr), e.offset));
-        const dv = I('dv');
+        const dv = I(this.memView);
         if (e.op === 'i64.load') {
           const lo = this.atom(J.call(J.member(dv, 'getInt32'), [ea, LE()]));
           const hi = this.atom(J.call(J.member(dv, 'getInt32'), [J.bin('+', ea, lit(4)), LE()]));
@@ -1070,6 +1088,51 @@ function meter(cost: number): ES.Statement {
 }
 
 /** True when the statements contain a call (direct or indirect) anywhere. */
+/**
+ * The loops whose body (nested loops included) loads or stores memory and has no call, call_indirect or
+ * memory.grow, so that memory's DataView cannot change while they run. One post-order pass with an explicit
+ * stack (nesting comes from the input).
+ */
+function callFreeMemoryLoops(body: readonly Stmt[]): Set<Stmt> {
+  const MEMORY = 1, GROWS = 2;
+  const exprFlags = (root: unknown): number => {
+    let flags = 0;
+    const todo: unknown[] = [root];
+    while (todo.length) {
+      const x = todo.pop();
+      if (Array.isArray(x)) { for (const y of x) todo.push(y); continue; }
+      if (typeof x !== 'object' || x === null || !('kind' in x)) continue;
+      const k = (x as Expr).kind;
+      if (k === 'call' || k === 'call_indirect' || k === 'memory.grow') return flags | GROWS;
+      if (k === 'load') flags |= MEMORY;
+      for (const v of Object.values(x)) if (typeof v === 'object' && v !== null) todo.push(v);
+    }
+    return flags;
+  };
+  const kidsOf = (s: Stmt): readonly Stmt[] =>
+    s.kind === 'block' || s.kind === 'loop' ? s.body : s.kind === 'if' ? [...s.then, ...s.else] : [];
+  const flags = new Map<Stmt, number>();
+  const loops = new Set<Stmt>();
+  const todo: [Stmt, boolean][] = body.map((s) => [s, false]);
+  while (todo.length) {
+    const [s, visited] = todo.pop()!;
+    const kids = kidsOf(s);
+    if (!visited) {
+      todo.push([s, true]);
+      for (const k of kids) todo.push([k, false]);
+      continue;
+    }
+    let f = s.kind === 'store' ? MEMORY : 0;
+    for (const [key, v] of Object.entries(s)) {
+      if (key !== 'body' && key !== 'then' && key !== 'else' && typeof v === 'object' && v !== null) f |= exprFlags(v);
+    }
+    for (const k of kids) f |= flags.get(k)!;
+    flags.set(s, f);
+    if (s.kind === 'loop' && f === MEMORY) loops.add(s);
+  }
+  return loops;
+}
+
 function hasCall(list: readonly Stmt[]): boolean {
   const todo: unknown[] = [...list];
   while (todo.length) {
