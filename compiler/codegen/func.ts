@@ -165,12 +165,11 @@ export class FuncGen {
   private readonly chainTargets = new Map<number, { dispatch: string; pc: number }>();
   private usesPc = false;
   /**
-   * The DataView that memory accesses go through: the module's `dv`, or inside a loop that neither calls nor
-   * grows memory, the local `dl`, copied from `dv` before the loop (see callFreeMemoryLoops).
+   * The DataView that memory accesses go through: the module's `dv`, or inside a loop where memory cannot
+   * grow (IR `fixedMemory`), the local `dl`, copied from `dv` before the loop.
    */
   private memView = 'dv';
   private usesDl = false;
-  private memoryLoops: ReadonlySet<Stmt> = new Set();
   /** f32.load expressions whose value feeds f32 arithmetic directly (see expr). */
   private readonly rawF32Loads = new Set<Expr>();
 
@@ -194,7 +193,6 @@ export class FuncGen {
     collectLabels(f.body, this.usedLabels);
     // Most functions are shallow: the per-statement depths are only worth computing for deep ones.
     if (maxNesting(f.body) > DEEP) this.depths = nestingDepths(f.body);
-    this.memoryLoops = callFreeMemoryLoops(f.body);
     const params: string[] = [];
     f.params.forEach((t, i) => { params.push(lName(i)); if (t === 'i64') params.push(lhName(i)); });
     J.setPos(f.at);
@@ -250,7 +248,7 @@ export class FuncGen {
       case 'loop': {
         // A loop that accesses memory but cannot grow it (no call, no memory.grow) reads the DataView from a
         // local: V8 then loads it (and checks its map) once per entry instead of once per access.
-        const local = this.memView === 'dv' && this.memoryLoops.has(s);
+        const local = this.memView === 'dv' && s.fixedMemory;
         if (local) this.memView = 'dl';
         const body = this.stmts(s.body);
         J.setPos(s.at);
@@ -1088,51 +1086,6 @@ function meter(cost: number): ES.Statement {
 }
 
 /** True when the statements contain a call (direct or indirect) anywhere. */
-/**
- * The loops whose body (nested loops included) loads or stores memory and has no call, call_indirect or
- * memory.grow, so that memory's DataView cannot change while they run. One post-order pass with an explicit
- * stack (nesting comes from the input).
- */
-function callFreeMemoryLoops(body: readonly Stmt[]): Set<Stmt> {
-  const MEMORY = 1, GROWS = 2;
-  const exprFlags = (root: unknown): number => {
-    let flags = 0;
-    const todo: unknown[] = [root];
-    while (todo.length) {
-      const x = todo.pop();
-      if (Array.isArray(x)) { for (const y of x) todo.push(y); continue; }
-      if (typeof x !== 'object' || x === null || !('kind' in x)) continue;
-      const k = (x as Expr).kind;
-      if (k === 'call' || k === 'call_indirect' || k === 'memory.grow') return flags | GROWS;
-      if (k === 'load') flags |= MEMORY;
-      for (const v of Object.values(x)) if (typeof v === 'object' && v !== null) todo.push(v);
-    }
-    return flags;
-  };
-  const kidsOf = (s: Stmt): readonly Stmt[] =>
-    s.kind === 'block' || s.kind === 'loop' ? s.body : s.kind === 'if' ? [...s.then, ...s.else] : [];
-  const flags = new Map<Stmt, number>();
-  const loops = new Set<Stmt>();
-  const todo: [Stmt, boolean][] = body.map((s) => [s, false]);
-  while (todo.length) {
-    const [s, visited] = todo.pop()!;
-    const kids = kidsOf(s);
-    if (!visited) {
-      todo.push([s, true]);
-      for (const k of kids) todo.push([k, false]);
-      continue;
-    }
-    let f = s.kind === 'store' ? MEMORY : 0;
-    for (const [key, v] of Object.entries(s)) {
-      if (key !== 'body' && key !== 'then' && key !== 'else' && typeof v === 'object' && v !== null) f |= exprFlags(v);
-    }
-    for (const k of kids) f |= flags.get(k)!;
-    flags.set(s, f);
-    if (s.kind === 'loop' && f === MEMORY) loops.add(s);
-  }
-  return loops;
-}
-
 function hasCall(list: readonly Stmt[]): boolean {
   const todo: unknown[] = [...list];
   while (todo.length) {

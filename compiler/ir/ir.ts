@@ -86,7 +86,11 @@ export type Stmt =
    */
   | { readonly kind: 'eval'; readonly value: Expr; readonly results: readonly TempId[]; readonly at: number }
   | { readonly kind: 'block'; readonly label: LabelId; readonly body: Stmt[]; readonly at: number }
-  | { readonly kind: 'loop'; readonly label: LabelId; readonly body: Stmt[]; readonly at: number }
+  /**
+   * fixedMemory: the body (nested loops included) accesses memory and has no call, call_indirect or
+   * memory.grow, so the memory cannot grow (nor its buffer change) while the loop runs.
+   */
+  | { readonly kind: 'loop'; readonly label: LabelId; readonly body: Stmt[]; readonly fixedMemory: boolean; readonly at: number }
   | { readonly kind: 'if'; readonly label: LabelId; readonly cond: Expr; readonly then: Stmt[]; readonly else: Stmt[]; readonly at: number }
   /** Unconditional branch: assign `values` to the target's temps, then jump. */
   | { readonly kind: 'br'; readonly target: BranchTarget; readonly values: readonly Expr[]; readonly at: number }

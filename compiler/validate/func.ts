@@ -51,8 +51,12 @@ interface Ctrl {
   readonly paramEntries: readonly Entry[];
   /** Some branch targets this frame. */
   branched: boolean;
+  /** MEMORY_ACCESS and MEMORY_MAY_GROW of the code in this frame, nested frames included (see Stmt 'loop'). */
+  memory: number;
   readonly at: number;
 }
+
+const MEMORY_ACCESS = 1, MEMORY_MAY_GROW = 2;
 
 /** Expression trees deeper than this are spilled to a temp, so later stages never recurse deeply. */
 const MAX_DEPTH = 48;
@@ -279,7 +283,8 @@ class FuncBuilder {
     cond: Expr | null, paramEntries: readonly Entry[], at: number): Ctrl {
     const f: Ctrl = {
       op, params, results, height: this.stack.length, unreachable: false, dead, deadTail: false,
-      label: this.nextLabel++, body: [], thenBody: null, cond, temps: null, paramEntries, branched: false, at,
+      label: this.nextLabel++, body: [], thenBody: null, cond, temps: null, paramEntries, branched: false,
+      memory: 0, at,
     };
     this.ctrls.push(f);
     return f;
@@ -390,13 +395,16 @@ class FuncBuilder {
       return;
     }
     const parent = this.ctrls.length ? this.top : null;
+    if (parent) parent.memory |= f.memory;
     switch (f.op) {
       case 'func':
         // Falling off the end returns; a function without results needs no statement for it.
         if (reachable && vals.length) f.body.push({ kind: 'return', values: vals.map((v) => v.expr), at });
         return;
       case 'loop':
-        if (f.branched) parent!.body.push({ kind: 'loop', label: f.label, body: f.body, at: f.at });
+        if (f.branched) {
+          parent!.body.push({ kind: 'loop', label: f.label, body: f.body, fixedMemory: f.memory === MEMORY_ACCESS, at: f.at });
+        }
         else append(parent!.body, f.body);
         if (!reachable) { parent!.deadTail = true; for (const t of f.results) this.pushPlaceholder(t); }
         else for (const v of vals) this.stack.push(v);
@@ -542,6 +550,7 @@ class FuncBuilder {
         const type = parseSig(row.sig).results[0] as ValType;
         this.pushExpr(type, { kind: 'load', type, op: row.name, memory: 0, offset, align, addr: a.expr, at },
           false, a.locals, a.depth + 1, a.owned);
+        this.top.memory |= MEMORY_ACCESS;
         return;
       }
       case 'store': {
@@ -549,6 +558,7 @@ class FuncBuilder {
         const v = this.pop(parseSig(row.sig).params[1] as ValType);
         const a = this.pop('i32');
         this.emit({ kind: 'store', op: row.name, memory: 0, offset, align, addr: a.expr, value: v.expr, at }, [a, v], true);
+        this.top.memory |= MEMORY_ACCESS;
         return;
       }
       case 'const':
@@ -682,6 +692,7 @@ class FuncBuilder {
         const f = this.funcIndex(at);
         const ft = this.ctx.module.types[this.ctx.funcTypeIndex[f]];
         this.callOp(ft, (args, type) => ({ kind: 'call', type, func: f, args, at }), [], at);
+        this.top.memory |= MEMORY_MAY_GROW;
         return;
       }
       case 'call_indirect': {
@@ -692,6 +703,7 @@ class FuncBuilder {
         if (this.ctx.tables[table].elem !== 'funcref') this.fail('type mismatch', at);
         const callee = this.pop('i32');
         this.callOp(ft, (args, type) => ({ kind: 'call_indirect', type, typeIndex: ti, table, args, callee: callee.expr, at }), [callee], at);
+        this.top.memory |= MEMORY_MAY_GROW;
         return;
       }
       case 'drop': {
@@ -813,6 +825,7 @@ class FuncBuilder {
         const mi = this.memoryIndex(at);
         const d = this.pop('i32');
         this.pushExpr('i32', { kind: 'memory.grow', type: 'i32', memory: mi, delta: d.expr, at }, false, d.locals, d.depth + 1, d.owned);
+        this.top.memory |= MEMORY_MAY_GROW;
         return;
       }
       case 'memory.init': {
