@@ -859,10 +859,11 @@ export class FuncGen {
    * both with a quotient below 2^32 and written out here; anything else, division by zero and the overflow of
    * INT64_MIN / -1 in the runtime helper.
    *
-   * Both: the double quotient of the rounded operands, the divisor enlarged by 2^-49 of itself, has a floor that
-   * is the true quotient or one less (never more: the enlargement exceeds the four roundings; never two less:
-   * the quotient is below 2^32). The dividend's double is the only one on the way to q (the divisor's are off
-   * that path; a signed dividend's comes straight from its signed words). The remainder r = a - q * b of that
+   * Both: the rounded dividend times the rounded reciprocal of the rounded divisor enlarged by 2^-49 of itself
+   * has a floor that is the true quotient or one less (never more: the enlargement exceeds the four roundings;
+   * never two less: the quotient is below 2^32). The dividend's double is the only one on the way to q (the
+   * divisor's reciprocal is off that path; a signed dividend's comes straight from its signed words). The
+   * remainder r = a - q * b of that
    * estimate is in [0, 2b) and below 2^64, its low word exact in int32 arithmetic; whether r >= b comes from
    * (r - b) / 2^32 in doubles (error below 2^-19; see oneShort). Only a remainder by a wide divisor needs r's
    * high word: rounded from a double estimate whose error is below 2^12 (q * bhi <= ahi is exact; q * blo
@@ -893,8 +894,13 @@ export class FuncGen {
     // optimized code deoptimize on the first large value. Doubles come back to int32 through imul, which
     // truncates.
     const M = lit(2 ** -32);
-    // The divisor's enlargement: more than the roundings on the way to the quotient can add (see above).
-    const ENLARGE = lit(1 + 2 ** -49);
+    // The reciprocal of the divisor's enlargement by 2^-49 of itself, more than the roundings on the way to the
+    // quotient can add (see above). 1 - 2^-49 is 1 / (1 + 2^-49) within 2^-98.
+    const SHRINK = lit(1 - 2 ** -49);
+    // The estimate of the quotient: the dividend times the divisor's reciprocal, which does not depend on the
+    // dividend (a multiplication on the dividend's path, where a division takes three to four times as long).
+    const estimate = (a1: ES.Expression, b1: ES.Expression) =>
+      this.atom(J.call(I('mfloor'), [J.bin('*', a1, J.bin('/', SHRINK, b1))]));
     const frac = (x: ES.Expression) => sum(J.bin('*', x, M), bool01(J.bin('<', x, lit(0)))); // (x >>> 0) / 2^32
     // 2^32 when x is negative: x plus this is x >>> 0. Added to a fraction or a double first (see fracPlus), so
     // that V8 adds doubles: x + wrap(x) alone is an integer range, which V8 adds as 64-bit integers and then
@@ -932,7 +938,7 @@ export class FuncGen {
         const bhi = this.atom(J.bin('*', frac(y.hi), TWO32)); // y.hi >>> 0
         const b1 = this.atom(fracPlus(y.hi, blo));
         const a1 = signedA ? magnitude(signedA) : fracPlus(x.hi, alo);
-        const q = this.atom(J.call(I('mfloor'), [J.bin('/', a1, J.bin('*', b1, ENLARGE))]));
+        const q = estimate(a1, b1);
         const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
         // (x.hi >>> 0) - q * bhi is exact (below 2^32: q * b <= a); q * blo rounds once.
         const rhi = this.atom(J.bin('+', J.bin('-', x.hi, J.bin('*', q, bhi)), wrap(x.hi)));
@@ -949,7 +955,7 @@ export class FuncGen {
         // In units of 2^32: the dividend below 2^32, the divisor below 1.
         const a1 = this.atom(signedA ? magnitude(signedA) : fracPlus(x.hi, frac(x.lo)));
         const b1 = this.atom(frac(y.lo));
-        const q = this.atom(J.call(I('mfloor'), [J.bin('/', a1, J.bin('*', b1, ENLARGE))]));
+        const q = estimate(a1, b1);
         const rl = this.atom(or0(J.bin('-', x.lo, J.call(I('imul'), [q, y.lo]))));
         const ge = oneShort(J.bin('-', J.bin('-', a1, J.bin('*', q, b1)), b1), rl);
         if (div) return result(or0(J.bin('+', J.call(I('imul'), [q, lit(1)]), ge)), lit(0));
