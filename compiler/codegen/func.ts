@@ -863,14 +863,13 @@ export class FuncGen {
    * has a floor that is the true quotient or one less (never more: the enlargement exceeds the four roundings;
    * never two less: the quotient is below 2^32). The dividend's double is the only one on the way to q (the
    * divisor's reciprocal is off that path; a signed dividend's comes straight from its signed words). The
-   * remainder r = a - q * b of that
-   * estimate is in [0, 2b) and below 2^64, its low word exact in int32 arithmetic; whether r >= b comes from
-   * (r - b) / 2^32 in doubles (error below 2^-19; see oneShort). Only a remainder by a wide divisor needs r's
-   * high word: rounded from a double estimate whose error is below 2^12 (q * bhi <= ahi is exact; q * blo
-   * rounds once, and so do the sums), that is below 2^-20 in units of 2^32. Either way one correction step,
-   * without a branch: estimates fall short where the quotient is near an integer, which data can make frequent
-   * (a branch would be mispredicted), and a branch first taken after V8 optimized the function deoptimizes all
-   * of it.
+   * remainder r = a - q * b of that estimate is in [0, 2b) and below 2^64, its low word exact in int32
+   * arithmetic; whether r >= b comes from (r - b) / 2^32 in doubles (error below 2^-19; see oneShort). Only a
+   * remainder by a wide divisor needs r's high word: rounded from a double estimate whose error is below 2^12
+   * (q * bhi <= ahi is exact; q * blo rounds once, and so do the sums), that is below 2^-20 in units of 2^32.
+   * Either way one correction step, without a branch: estimates fall short where the quotient is near an
+   * integer, which data can make frequent (a branch would be mispredicted), and a branch first taken after V8
+   * optimized the function deoptimizes all of it.
    */
   private divide(op: string, a: Pair, b: Pair): Pair {
     const div = op.includes('div'), signed = op.endsWith('_s');

@@ -402,10 +402,8 @@ class FuncBuilder {
         if (reachable && vals.length) f.body.push({ kind: 'return', values: vals.map((v) => v.expr), at });
         return;
       case 'loop':
-        if (f.branched) {
-          parent!.body.push({ kind: 'loop', label: f.label, body: f.body, fixedMemory: f.memory === MEMORY_ACCESS, at: f.at });
-        }
-        else append(parent!.body, f.body);
+        if (!f.branched) append(parent!.body, f.body);
+        else parent!.body.push({ kind: 'loop', label: f.label, body: f.body, fixedMemory: f.memory === MEMORY_ACCESS, at: f.at });
         if (!reachable) { parent!.deadTail = true; for (const t of f.results) this.pushPlaceholder(t); }
         else for (const v of vals) this.stack.push(v);
         return;

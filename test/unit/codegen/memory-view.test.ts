@@ -10,33 +10,27 @@ import { compileModule } from '../../../src/pipeline.js';
 import { native } from '../runtime/native.js';
 import { watToWasm } from '../../diff/harness.js';
 
+/**
+ * Sum of i over i = 0..n-1, each stored at the end of the page that `grow` (an i32, the old size in pages) adds
+ * in the same iteration.
+ */
+const growInLoop = (name: string, grow: string) => `
+  (func (export "${name}") (param $n i32) (result i32) (local $i i32) (local $s i32) (local $a i32)
+    (loop $l
+      (local.set $a (i32.sub (i32.mul (i32.add ${grow} (i32.const 1)) (i32.const 65536)) (i32.const 4)))
+      (i32.store (local.get $a) (local.get $i))
+      (local.set $s (i32.add (local.get $s) (i32.load (local.get $a))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $s))`;
+
 const wat = `(module
   (import "host" "grow" (func $hostGrow (result i32)))
   (memory (export "mem") 1)
   (func $grow (result i32) (memory.grow (i32.const 1)))
-  ;; Sum of i over i = 0..n-1, each stored at the end of a page grown in the same iteration (memory.grow in
-  ;; the loop body, by a direct call, or by the host through the exported memory).
-  (func (export "inLoop") (param $n i32) (result i32) (local $i i32) (local $s i32) (local $a i32)
-    (loop $l
-      (local.set $a (i32.sub (i32.mul (i32.add (memory.grow (i32.const 1)) (i32.const 1)) (i32.const 65536)) (i32.const 4)))
-      (i32.store (local.get $a) (local.get $i))
-      (local.set $s (i32.add (local.get $s) (i32.load (local.get $a))))
-      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (local.get $s))
-  (func (export "byCall") (param $n i32) (result i32) (local $i i32) (local $s i32) (local $a i32)
-    (loop $l
-      (local.set $a (i32.sub (i32.mul (i32.add (call $grow) (i32.const 1)) (i32.const 65536)) (i32.const 4)))
-      (i32.store (local.get $a) (local.get $i))
-      (local.set $s (i32.add (local.get $s) (i32.load (local.get $a))))
-      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (local.get $s))
-  (func (export "byHost") (param $n i32) (result i32) (local $i i32) (local $s i32) (local $a i32)
-    (loop $l
-      (local.set $a (i32.sub (i32.mul (i32.add (call $hostGrow) (i32.const 1)) (i32.const 65536)) (i32.const 4)))
-      (i32.store (local.get $a) (local.get $i))
-      (local.set $s (i32.add (local.get $s) (i32.load (local.get $a))))
-      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (local.get $s))
+  ;; memory.grow in the loop body, by a direct call, and by the host through the exported memory.
+  ${growInLoop('inLoop', '(memory.grow (i32.const 1))')}
+  ${growInLoop('byCall', '(call $grow)')}
+  ${growInLoop('byHost', '(call $hostGrow)')}
   ;; The outer loop grows memory by a call; the inner loop, call-free, fills the new page word by word and
   ;; sums it back: it must see the page grown just before it was entered.
   (func (export "innerAfterGrow") (param $n i32) (result i32)
