@@ -1,8 +1,9 @@
 // The DataView generated code reads memory through: a loop that accesses memory and neither calls nor grows
 // memory (the validator marks it `fixedMemory`) copies the module's view into a local before it starts
-// (compiler/codegen/func.ts); everywhere else every access reads the module's view, which memory.grow replaces. Each export below
-// grows memory in a different place (in the loop, in a callee, in a host function, between the entries of an
-// inner loop) and then touches the new pages: a stale view would trap where native WebAssembly does not.
+// (compiler/codegen/func.ts); everywhere else every access reads the module's view, which memory.grow
+// replaces. Each export below grows memory in a different place (in the loop, in a callee, in a host function,
+// between the entries of an inner loop) and then touches the new pages: a stale view would trap where native
+// WebAssembly does not.
 
 import { describe, expect, it } from 'vitest';
 import { WebAssembly as WJ } from '../../../src/index.js';
