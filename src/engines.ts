@@ -13,6 +13,7 @@
 
 import type { SourceMapOptions } from './debug.js';
 import type { EngineKind } from './pipeline.js';
+import type { OutlineMode } from '../compiler/codegen/module-info.js';
 import {
   CompileError, Global, Instance, LinkError, Memory, Module, RuntimeError, Table, WebAssembly, isModule,
   setModuleEngine, validate, type BufferSource, type WebAssemblyInstantiatedSource,
@@ -40,6 +41,11 @@ export interface EngineOptions {
    * stacks mapped all the same when first read; false: stacks as V8 writes them. See src/pipeline.ts.
    */
   sourceMap?: boolean | SourceMapOptions;
+  /**
+   * Which loops of large functions the compiler gives functions of their own: by size (auto, the default),
+   * every loop (all: tests of the mechanism) or none (compile engine only; see src/pipeline.ts).
+   */
+  outline?: OutlineMode;
 }
 
 export type WebAssemblyNamespace = typeof WebAssembly;
@@ -64,7 +70,12 @@ export function createWebAssembly(opts: EngineOptions = {}): WebAssemblyNamespac
     throw new TypeError('the sourceMap option must be a boolean or an object');
   }
   if (sourceMap !== undefined && sourceMap !== false && engine === 'interp') throw new TypeError('source maps are not supported by the interpreter');
-  if (engine === 'compile' && opts.lazy === undefined && !limited && sourceMap === undefined) return WebAssembly;
+  const outline = opts.outline;
+  if (outline !== undefined && outline !== 'auto' && outline !== 'all' && outline !== 'none') {
+    throw new TypeError("the outline option must be 'auto', 'all' or 'none'");
+  }
+  if (outline !== undefined && engine === 'interp') throw new TypeError('the outline option applies to the compile engine only');
+  if (engine === 'compile' && opts.lazy === undefined && !limited && sourceMap === undefined && outline === undefined) return WebAssembly;
 
   class EngineModule extends Module {}
   // Named like the standard class: the JS API shows `WebAssembly.Module`.
@@ -74,7 +85,7 @@ export function createWebAssembly(opts: EngineOptions = {}): WebAssemblyNamespac
     ...(opts.timeout === undefined ? {} : { timeout: opts.timeout }),
     ...(opts.maxMemoryPages === undefined ? {} : { maxMemoryPages: opts.maxMemoryPages }),
   };
-  setModuleEngine(EngineModule, engine === 'interp' ? { engine } : { engine, lazy: opts.lazy, metered, ...(sourceMap === undefined ? {} : { sourceMap }) }, limited ? limits : undefined);
+  setModuleEngine(EngineModule, engine === 'interp' ? { engine } : { engine, lazy: opts.lazy, metered, ...(sourceMap === undefined ? {} : { sourceMap }), ...(outline === undefined ? {} : { outline }) }, limited ? limits : undefined);
 
   async function compile(bytes: BufferSource): Promise<Module> {
     return new EngineModule(bytes);

@@ -16,6 +16,7 @@ import { checkGenerated } from '../compiler/emit/check.js';
 import { decodeModule } from '../compiler/decode/decode.js';
 import { validateBody, validateDecls, validateModule, type ValidatedDecls } from '../compiler/validate/validate.js';
 import { generateLazyFunction, generateModule, type GenerateOptions } from '../compiler/codegen/module.js';
+import type { OutlineMode } from '../compiler/codegen/module-info.js';
 import { describe } from '../compiler/emit/descriptor.js';
 import { interpretModule } from '../compiler/interp/interp.js';
 import type { FuncIR } from '../compiler/ir/ir.js';
@@ -67,6 +68,11 @@ export interface CompileOptions {
   /** Generate metered code (fuel counted at function entries and loop headers): needed for fuel and timeouts. */
   metered?: boolean;
   /**
+   * Which loops of large functions become functions of their own (faster tier-up in V8; see
+   * docs/performance.md): chosen by size (auto, the default), every loop (all, for testing) or none.
+   */
+  outline?: OutlineMode;
+  /**
    * Check the generated code against compiler/emit/check.ts before evaluating it (lazily compiled functions
    * too): only allowlisted names, properties and syntax. Default: the environment variable WAJIT_CHECK_CODE=1.
    */
@@ -91,7 +97,7 @@ export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): Com
   const debug = opts.sourceMap === false ? undefined
     : new JitDebug(module, opts.filename, typeof opts.sourceMap === 'object' ? opts.sourceMap : {}, opts.sourceMap === undefined);
   if (!lazy) {
-    const code = moduleCode(decls, { metered: opts.metered }, debug, codeSize(module) <= DEFERRED_MODULE_LIMIT);
+    const code = moduleCode(decls, { metered: opts.metered, outline: opts.outline }, debug, codeSize(module) <= DEFERRED_MODULE_LIMIT);
     if (checking(opts)) checkGenerated(code);
     const onGenerate = opts.onGenerate;
     if (onGenerate !== undefined) for (let k = 0; k < module.funcs.length; k++) onGenerate(module.numImportedFuncs + k);
@@ -105,7 +111,7 @@ export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): Com
     const ir = validateBody(decls, k);
     if (opts.keepBodies === true) bodies.push(ir);
   }
-  const code = moduleCode(decls, { metered: opts.metered, lazy: true }, debug, true);
+  const code = moduleCode(decls, { metered: opts.metered, outline: opts.outline, lazy: true }, debug, true);
   const scope = checking(opts) ? checkGenerated(code).evalScope ?? new Set<string>() : undefined;
   const source = lazySource(decls, bodies, opts, scope, debug);
   const link = retaining(evaluate(code)(rt as unknown as Record<string, unknown>, source), debug, module);
@@ -176,12 +182,12 @@ function lazySource(
     bodies[k] = undefined;
     const v = ir === undefined ? decls : { ...decls, funcs: withBody(k, ir) };
     let code: string;
-    if (debug === undefined) code = generateLazyFunction(v, k, { metered: opts.metered }).code;
+    if (debug === undefined) code = generateLazyFunction(v, k, { metered: opts.metered, outline: opts.outline }).code;
     else {
       const file = debug.functionFile(i);
-      const g = generateLazyFunction(v, k, { metered: opts.metered, ...debug.options(file, false) });
+      const g = generateLazyFunction(v, k, { metered: opts.metered, outline: opts.outline, ...debug.options(file, false) });
       if (debug.deferred) {
-        debug.defer(file, () => generateLazyFunction(decls, k, { metered: opts.metered, ...debug.regenerateOptions(file, false) }).offsets);
+        debug.defer(file, () => generateLazyFunction(decls, k, { metered: opts.metered, outline: opts.outline, ...debug.regenerateOptions(file, false) }).offsets);
       }
       code = debug.finish(file, g.code, g.map, g.offsets, true);
     }

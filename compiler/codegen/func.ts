@@ -18,6 +18,18 @@ import type { ModuleInfo } from './module-info.js';
 import { CompileError } from '../../runtime/errors.js';
 
 type Pair = { lo: ES.Expression; hi: ES.Expression };
+
+/**
+ * How an outlined loop's code leaves it for a label outside (or a return, key -1): `c = code; break X`, and
+ * the caller, on that code, takes the branch itself.
+ */
+interface Exits {
+  /** Labels of the loop and of the statements inside it. */
+  readonly inside: ReadonlySet<number>;
+  /** The block around the loop that exits break out of. */
+  readonly block: string;
+  readonly byKey: Map<number, { code: number; target: BranchTarget | null }>;
+}
 type Val = ES.Expression | Pair;
 
 const TRAPPING = new Set([
@@ -47,6 +59,7 @@ function namer(prefix: string, suffix = ''): (i: number) => string {
 }
 const lName = namer('l'), lhName = namer('l', 'h'), tName = namer('t'), thName = namer('t', 'h');
 const sName = namer('s'), labelName = namer('L'), fName = namer('f');
+const qName = namer('q'), qhName = namer('q', 'h');
 const lit = J.num;
 /** DataView's littleEndian argument: 1, not true (V8 folds either to a constant; one character less per access). */
 const LE = () => lit(1);
@@ -172,6 +185,18 @@ export class FuncGen {
   private usesDl = false;
   /** f32.load expressions whose value feeds f32 arithmetic directly (see expr). */
   private readonly rawF32Loads = new Set<Expr>();
+  /** Weights (see weigh) of the function and of each of its loops; empty when nothing is outlined. */
+  private weights = new Map<Stmt | null, number>();
+  /** Weight of the code being generated: the function, or the outlined loop it is inside. */
+  private unitWeight = 0;
+  /** Loops of the unit the statement being generated is in (those that make up most of it do not count). */
+  private loopDepth = 0;
+  /** While generating an outlined loop: how its branches to labels outside it (and returns) leave it. */
+  private exits: Exits | null = null;
+  /** Whether some outlined loop returns from the function (its values pass through the q variables). */
+  private usesQ = false;
+  /** Functions holding the outlined loops of this one, declared next to it. */
+  readonly outlined: ES.FunctionDeclaration[] = [];
 
   constructor(private readonly info: ModuleInfo, private readonly f: FuncIR) {}
 
@@ -195,6 +220,10 @@ export class FuncGen {
     if (maxNesting(f.body) > DEEP) this.depths = nestingDepths(f.body);
     const params: string[] = [];
     f.params.forEach((t, i) => { params.push(lName(i)); if (t === 'i64') params.push(lhName(i)); });
+    if (this.depths.size === 0 && this.info.outline !== 'none') {
+      this.weights = weigh(f.body);
+      this.unitWeight = this.weights.get(null)!;
+    }
     J.setPos(f.at);
     const body = this.stmts(f.body);
     // Only a function that calls can recurse: a call-free one runs a bounded time between its loop headers.
@@ -205,6 +234,7 @@ export class FuncGen {
     for (let i = 0; i < this.maxScratch; i++) decls.push([sName(i), lit(0)]);
     if (this.usesPc) decls.push(['pc', lit(0)]);
     if (this.usesDl) decls.push(['dl', lit(0)]);
+    if (this.usesQ) f.results.forEach((t, i) => declare(decls, qName(i), t));
     if (decls.length) body.unshift(J.letDecl(decls));
     J.setPos(f.at);
     return J.funcDecl(fName(f.index), params, body);
@@ -245,23 +275,9 @@ export class FuncGen {
         this.emit(this.usedLabels.has(s.label) ? J.labeled(labelName(s.label), J.block(body)) : J.block(body));
         return;
       }
-      case 'loop': {
-        // A loop that accesses memory but cannot grow it (no call, no memory.grow) reads the DataView from a
-        // local: V8 then loads it (and checks its map) once per entry instead of once per access.
-        const local = this.memView === 'dv' && s.fixedMemory;
-        if (local) this.memView = 'dl';
-        const body = this.stmts(s.body);
-        J.setPos(s.at);
-        if (local) {
-          this.memView = 'dv';
-          this.usesDl = true;
-          this.emit(J.assignStmt(I('dl'), I('dv')));
-        }
-        if (this.info.metered) body.unshift(meter(fuelCost(s.body)));
-        if (!endsInJump(s.body)) body.push(J.brk(null));
-        this.emit(J.labeled(labelName(s.label), J.whileTrue(J.block(body))));
-        return;
-      }
+      case 'loop':
+        if (this.shouldOutline(s)) return this.outline(s);
+        return this.loopStmt(s);
       case 'if': {
         const test = this.cond(s.cond);
         const then = this.stmts(s.then);
@@ -301,6 +317,158 @@ export class FuncGen {
       case 'table.fill': return this.helperStmt('table_fill', [I(`T${s.table}`)], [s.index, s.value, s.len]);
       case 'table.set': return this.helperStmt('table_set', [I(`T${s.table}`)], [s.index, s.value]);
     }
+  }
+
+  private loopStmt(s: Extract<Stmt, { kind: 'loop' }>): void {
+    // A loop that accesses memory but cannot grow it (no call, no memory.grow) reads the DataView from a
+    // local: V8 then loads it (and checks its map) once per entry instead of once per access.
+    const local = this.memView === 'dv' && s.fixedMemory;
+    if (local) this.memView = 'dl';
+    // Only loops not nested in another loop of the unit are outlined (each runs once per run of the unit, not
+    // once per iteration of an enclosing loop, where the transfer of variables would add up).
+    const nested = this.dominates(s) ? 0 : 1;
+    this.loopDepth += nested;
+    const body = this.stmts(s.body);
+    this.loopDepth -= nested;
+    J.setPos(s.at);
+    if (local) {
+      this.memView = 'dv';
+      this.usesDl = true;
+      this.emit(J.assignStmt(I('dl'), I('dv')));
+    }
+    if (this.info.metered) body.unshift(meter(fuelCost(s.body)));
+    if (!endsInJump(s.body)) body.push(J.brk(null));
+    this.emit(J.labeled(labelName(s.label), J.whileTrue(J.block(body))));
+  }
+
+  // ---- outlined loops -------------------------------------------------------------------------------------
+
+  /**
+   * A large function is compiled by V8 as a whole: each time a path first taken after optimization deoptimizes
+   * it, and each on-stack replacement in one of its loops, recompiles all of it (i64-hash's main, with three
+   * kernels inlined: 24 KB of bytecode, 30+ ms a compile, three times in a 20 ms run of native code). A loop
+   * of such a function goes to a function of its own when it is a sizeable part of the code but not nearly
+   * all of it: its tier-up and deoptimizations then cost a compile of the loop alone.
+   */
+  private shouldOutline(s: Extract<Stmt, { kind: 'loop' }>): boolean {
+    const mode = this.info.outline;
+    if (mode === 'none') return false;
+    // Every variable travels in a return area (1024 slots of each kind).
+    if (2 * (this.f.locals.length + this.f.temps.length + this.f.results.length) > 1000) return false;
+    if (mode === 'all') return true;
+    if (this.unitWeight < OUTLINE_UNIT || this.loopDepth > 0) return false;
+    const w = this.weights.get(s) ?? 0;
+    return w >= OUTLINE_MIN && !this.dominates(s);
+  }
+
+  /** A loop that is most of its unit: outlining it would only move the unit; its own loops are candidates. */
+  private dominates(s: Stmt): boolean {
+    return this.unitWeight >= OUTLINE_UNIT && (this.weights.get(s) ?? 0) > this.unitWeight * OUTLINE_SHARE;
+  }
+
+  /**
+   * The loop becomes `function fN$L(vars) { X: { loop } RI[..] = vars written; return c; }`: it takes every
+   * variable of the function it reads or writes and hands back those it writes through the return areas (once
+   * per run of the loop, not per iteration). A branch out of it sets the code `c` and leaves the block; the
+   * call site then takes the branch (or returns, the values coming back in the q variables).
+   */
+  private outline(s: Extract<Stmt, { kind: 'loop' }>): void {
+    const name = `${fName(this.f.index)}$${s.label}`;
+    const saved = {
+      out: this.out, scratch: this.scratch, maxScratch: this.maxScratch, usesPc: this.usesPc,
+      usesDl: this.usesDl, memView: this.memView, exits: this.exits, unit: this.unitWeight, depth: this.loopDepth,
+    };
+    const exits: Exits = { inside: labelsIn(s), block: `X${s.label}`, byKey: new Map() };
+    this.out = [];
+    this.scratch = 0;
+    this.maxScratch = 0;
+    this.usesPc = false;
+    this.usesDl = false;
+    this.memView = 'dv';
+    this.exits = exits;
+    this.unitWeight = this.weights.get(s) ?? 0;
+    this.loopDepth = 0;
+    this.loopStmt(s);
+    const loop = this.out;
+    const locals: [string, ES.Expression | null][] = [];
+    for (let i = 0; i < this.maxScratch; i++) locals.push([sName(i), lit(0)]);
+    if (this.usesPc) locals.push(['pc', lit(0)]);
+    if (this.usesDl) locals.push(['dl', lit(0)]);
+    this.out = saved.out;
+    this.scratch = saved.scratch;
+    this.maxScratch = saved.maxScratch;
+    this.usesPc = saved.usesPc;
+    this.usesDl = saved.usesDl;
+    this.memView = saved.memView;
+    this.exits = saved.exits;
+    this.unitWeight = saved.unit;
+    this.loopDepth = saved.depth;
+
+    const { used, written } = variablesOf(loop);
+    // In and out through the return areas, untagged (as arguments, an int32 above 2^30 would be boxed).
+    const ins = [...used].filter((n) => n[0] !== 'q').map((n) => ({ name: n, kind: this.kindOf(n) }));
+    const outs = [...written].map((n) => ({ name: n, kind: this.kindOf(n) }));
+    const inSlots = { i: 0, f: 0, r: 0 };
+    for (const v of ins) locals.push([v.name, retSlot(v.kind, inSlots)]);
+    if (exits.byKey.size > 0) locals.push(['c', lit(0)]);
+    for (const n of written) if (n[0] === 'q') locals.push([n, this.qZero(n)]);
+    J.setPos(s.at);
+    const body: ES.Statement[] = [];
+    if (locals.length) body.push(J.letDecl(locals));
+    body.push(J.labeled(exits.block, J.block(loop)));
+    const outSlots = { i: 0, f: 0, r: 0 };
+    for (const o of outs) body.push(J.assignStmt(retSlot(o.kind, outSlots), I(o.name)));
+    body.push(J.ret(exits.byKey.size > 0 ? I('c') : null));
+    this.outlined.push(J.funcDecl(name, [], body));
+
+    // The call site: the loop's variables in, the call, the variables it wrote back, then the branch it took.
+    const inSlots2 = { i: 0, f: 0, r: 0 };
+    for (const v of ins) this.emit(J.assignStmt(retSlot(v.kind, inSlots2), I(v.name)));
+    const call = J.call(I(name), []);
+    const code = exits.byKey.size > 0 ? this.newScratch() : null;
+    this.emit(code ? J.assignStmt(code, call) : J.exprStmt(call));
+    const outSlots2 = { i: 0, f: 0, r: 0 };
+    for (const o of outs) this.emit(J.assignStmt(I(o.name), retSlot(o.kind, outSlots2)));
+    if (code === null) return;
+    const cases: ES.SwitchCase[] = [];
+    for (const [key, { code: k, target }] of exits.byKey) {
+      let stmts: ES.Statement[];
+      if (target === null) {
+        this.usesQ = true;
+        const vals: Val[] = this.f.results.map((t, i) => t === 'i64' ? { lo: I(qName(i)), hi: I(qhName(i)) } : I(qName(i)));
+        stmts = this.returnStmts(vals, this.f.results);
+      } else {
+        void key;
+        stmts = this.jump({ ...target, temps: [] }, []);
+      }
+      cases.push(J.switchCase(lit(k), stmts));
+    }
+    this.emit(J.switchStmt(code, cases));
+  }
+
+  /** Leaves the outlined loop being generated for `key` (a label, or -1 for a return). */
+  private leave(key: number, target: BranchTarget | null): ES.Statement[] {
+    const exits = this.exits!;
+    let e = exits.byKey.get(key);
+    if (e === undefined) {
+      e = { code: exits.byKey.size + 1, target };
+      exits.byKey.set(key, e);
+    }
+    return [J.assignStmt(I('c'), lit(e.code)), J.brk(exits.block)];
+  }
+
+  /** The return area a function variable travels in: RI for integers (and i64 halves), RF, RR. */
+  private kindOf(name: string): 'i' | 'f' | 'r' {
+    if (name.endsWith('h')) return 'i';
+    const n = Number(name.slice(1));
+    const t = name[0] === 'l' ? this.f.locals[n] : name[0] === 't' ? this.f.temps[n] : this.f.results[n];
+    return slotKind(t!);
+  }
+
+  private qZero(name: string): ES.Expression {
+    if (name.endsWith('h')) return lit(0);
+    const t = this.f.results[Number(name.slice(1))];
+    return t === 'funcref' || t === 'externref' ? J.nul() : lit(0);
   }
 
   private helperStmt(name: string, fixed: ES.Expression[], ops: readonly Expr[]): void {
@@ -385,6 +553,10 @@ export class FuncGen {
         out.push(J.assignStmt(I(tName(id)), v.lo), J.assignStmt(I(thName(id)), v.hi));
       } else out.push(J.assignStmt(I(tName(id)), v));
     });
+    if (this.exits !== null && !this.exits.inside.has(t.label)) {
+      out.push(...this.leave(t.label, t));
+      return out;
+    }
     const chain = this.chainTargets.get(t.label);
     if (chain) {
       if (chain.pc < 0) out.push(J.brk(chain.dispatch));
@@ -431,6 +603,17 @@ export class FuncGen {
   }
 
   private returnStmts(vals: Val[], types: readonly ValType[]): ES.Statement[] {
+    if (this.exits !== null) {
+      // Inside an outlined loop: the values go to the q variables, and the caller returns them.
+      const out: ES.Statement[] = [];
+      types.forEach((t, i) => {
+        const v = vals[i]!;
+        if (isPair(v)) out.push(J.assignStmt(I(qName(i)), v.lo), J.assignStmt(I(qhName(i)), v.hi));
+        else out.push(J.assignStmt(I(qName(i)), v));
+      });
+      out.push(...this.leave(-1, null));
+      return out;
+    }
     if (types.length === 0) return [J.ret(null)];
     const slots: { kind: 'i' | 'f' | 'r'; e: ES.Expression }[] = [];
     types.forEach((t, i) => {
@@ -1209,6 +1392,103 @@ function declare(decls: [string, ES.Expression | null][], name: string, t: ValTy
 function endsInJump(body: readonly Stmt[]): boolean {
   const last = body[body.length - 1];
   return !!last && (last.kind === 'br' || last.kind === 'br_table' || last.kind === 'return' || last.kind === 'unreachable');
+}
+
+/** Functions below this weight keep their loops; see FuncGen.shouldOutline. */
+const OUTLINE_UNIT = 600;
+/** Smallest loop worth a function of its own. */
+const OUTLINE_MIN = 48;
+/** Largest share of its function (or outlined loop) a loop may have and still go to a function of its own. */
+const OUTLINE_SHARE = 0.8;
+
+/**
+ * A rough measure of the JavaScript a function or loop becomes (about one unit per ten characters), for
+ * deciding what to outline: null maps to the whole body, each loop to itself.
+ */
+function weigh(body: readonly Stmt[]): Map<Stmt | null, number> {
+  const w = new Map<Stmt | null, number>();
+  const list = (ss: readonly Stmt[]): number => {
+    let n = 0;
+    for (const x of ss) n += stmt(x);
+    return n;
+  };
+  const stmt = (x: Stmt): number => {
+    switch (x.kind) {
+      case 'block': return 1 + list(x.body);
+      case 'loop': {
+        const n = 2 + list(x.body);
+        w.set(x, n);
+        return n;
+      }
+      case 'if': return 1 + expr(x.cond) + list(x.then) + list(x.else);
+      case 'local.set': case 'global.set': return 1 + expr(x.value);
+      case 'store': return 3 + expr(x.addr) + expr(x.value);
+      case 'eval': return expr(x.value);
+      case 'br': case 'return': return 1 + x.values.reduce((a, v) => a + expr(v), 0);
+      case 'br_if': return 2 + expr(x.cond) + x.values.reduce((a, v) => a + expr(v), 0);
+      case 'br_table': return 2 + x.targets.length + expr(x.index);
+      default: return 3;
+    }
+  };
+  const expr = (e: Expr): number => {
+    switch (e.kind) {
+      case 'unary': return (e.type === 'i64' ? 3 : 1) + expr(e.arg);
+      case 'binary': {
+        const own = e.left.type !== 'i64' ? 1 : /div|rem/.test(e.op) ? 100 : e.op === 'i64.mul' ? 20 : 3;
+        return own + expr(e.left) + expr(e.right);
+      }
+      case 'load': return 3 + expr(e.addr);
+      case 'select': return 2 + expr(e.cond) + expr(e.ifTrue) + expr(e.ifFalse);
+      case 'call': return 3 + e.args.reduce((a, v) => a + expr(v), 0);
+      case 'call_indirect': return 6 + expr(e.callee) + e.args.reduce((a, v) => a + expr(v), 0);
+      case 'memory.grow': return 2 + expr(e.delta);
+      case 'table.get': return 2 + expr(e.index);
+      case 'table.grow': return 2 + expr(e.init) + expr(e.delta);
+      case 'ref.is_null': return 1 + expr(e.arg);
+      default: return 1;
+    }
+  };
+  w.set(null, list(body));
+  return w;
+}
+
+/** Labels of a loop and of every statement inside it. */
+function labelsIn(s: Stmt): Set<number> {
+  const labels = new Set<number>();
+  const todo: Stmt[] = [s];
+  while (todo.length) {
+    const x = todo.pop()!;
+    if (x.kind === 'block' || x.kind === 'loop') { labels.add(x.label); todo.push(...x.body); }
+    else if (x.kind === 'if') { labels.add(x.label); todo.push(...x.then, ...x.else); }
+  }
+  return labels;
+}
+
+/** A function's own variables: locals (l), temps (t), return values of outlined loops (q); each with h. */
+const FUNCTION_VAR = /^[ltq]\d+h?$/;
+
+/** The function variables some generated statements use (read or write), and those they write, in order. */
+function variablesOf(stmts: readonly ES.Statement[]): { used: Set<string>; written: Set<string> } {
+  const used = new Set<string>(), written = new Set<string>();
+  const visit = (node: unknown, isTarget: boolean): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) { for (const x of node) visit(x, false); return; }
+    const n = node as { type?: string; [k: string]: unknown };
+    switch (n.type) {
+      case 'Identifier': {
+        const name = n.name as string;
+        if (FUNCTION_VAR.test(name)) { used.add(name); if (isTarget) written.add(name); }
+        return;
+      }
+      case 'AssignmentExpression': visit(n.left, true); visit(n.right, false); return;
+      case 'MemberExpression': visit(n.object, false); if (n.computed) visit(n.property, false); return;
+      case 'LabeledStatement': visit(n.body, false); return;
+      case 'BreakStatement': case 'ContinueStatement': return;
+    }
+    for (const k in n) if (k !== 'loc' && k !== 'type') visit(n[k], false);
+  };
+  visit(stmts, false);
+  return { used, written };
 }
 
 /** Block nesting beyond which a chain of blocks is flattened into a dispatch loop. */

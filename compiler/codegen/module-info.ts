@@ -11,6 +11,12 @@ export interface GlobalRef {
   hi: ES.Identifier | ES.MemberExpression;
 }
 
+/**
+ * Which loops go to functions of their own (compiler/codegen/func.ts, FuncGen.shouldOutline): those the size
+ * rules pick (auto), every loop (all: for tests of the mechanism), or none.
+ */
+export type OutlineMode = 'auto' | 'all' | 'none';
+
 export class ModuleInfo {
   /** Globals stored in shared cells (imported or exported). */
   readonly cellGlobals = new Set<number>();
@@ -19,7 +25,7 @@ export class ModuleInfo {
 
   /** `lazy`: functions are compiled on first call, behind stubs (see generateModule). */
   /** `metered`: functions count fuel (runtime/meter.ts) at their entry and loop headers. */
-  constructor(readonly v: ValidatedDecls, readonly lazy = false, readonly metered = false) {
+  constructor(readonly v: ValidatedDecls, readonly lazy = false, readonly metered = false, readonly outline: OutlineMode = 'auto') {
     const m = v.module;
     for (let i = 0; i < m.numImportedGlobals; i++) this.cellGlobals.add(i);
     for (const e of m.exports) if (e.kind === 'global') this.cellGlobals.add(e.index);

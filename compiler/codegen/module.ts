@@ -14,7 +14,7 @@ import type { Expr, FuncIR } from '../ir/ir.js';
 import type { ValType } from '../ir/module.js';
 import { Printer, type OffsetTable, type PrintOptions } from '../emit/print.js';
 import { FuncGen } from './func.js';
-import { ModuleInfo } from './module-info.js';
+import { ModuleInfo, type OutlineMode } from './module-info.js';
 
 /** Runtime helpers generated code may call (all exported by runtime/index.ts). */
 export const HELPERS: readonly string[] = [
@@ -61,6 +61,8 @@ export interface GenerateOptions {
    * instances with fuel or a timeout.
    */
   metered?: boolean;
+  /** Which loops go to functions of their own (default auto: see FuncGen.shouldOutline). */
+  outline?: OutlineMode;
 }
 
 export interface Generated {
@@ -99,7 +101,7 @@ const MANY_BINDINGS = 50_000;
 export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Printer): void {
   const m = v.module;
   const lazy = opts.lazy === true;
-  const info = new ModuleInfo(v, lazy, opts.metered === true);
+  const info = new ModuleInfo(v, lazy, opts.metered === true, opts.outline);
   const I = J.id;
   const L = J.num;
   J.trackPositions(out.mapped);
@@ -163,7 +165,9 @@ export function printModule(v: ModuleToGenerate, opts: GenerateOptions, out: Pri
     const bindings = m.types.length + m.numImportedFuncs + nTables + cells.length + internal.length;
     if (bindings > MANY_BINDINGS) link(compile);
     for (let k = 0; k < m.funcs.length; k++) {
-      link(new FuncGen(info, bodyOf(v, k)).generate());
+      const gen = new FuncGen(info, bodyOf(v, k));
+      link(gen.generate());
+      for (const d of gen.outlined) link(d);
       J.setPos(-1);
     }
     // Constants the functions hoisted (declared after them: nothing calls a function before link returns).
@@ -230,25 +234,31 @@ export function lazyFunctionURL(index: number): string {
  * `wajit dump --js --func`). Hoisted constants it uses are declared above it.
  */
 export function generateFunction(v: ModuleToGenerate, k: number, opts: GenerateOptions = {}): Generated {
-  const info = new ModuleInfo(v, false, opts.metered === true);
+  const info = new ModuleInfo(v, false, opts.metered === true, opts.outline);
   const out = printer(opts);
-  const decl = new FuncGen(info, bodyOf(v, k)).generate();
+  const gen = new FuncGen(info, bodyOf(v, k));
+  const decl = gen.generate();
   J.setPos(-1);
   if (info.constants.size > 0) out.node(J.letDecl([...info.constants.values()], 'const'));
   out.node(decl);
+  for (const d of gen.outlined) out.node(d);
   return { code: out.toString() };
 }
 
 export function generateLazyFunction(v: ModuleToGenerate, k: number, opts: GenerateOptions = {}): Generated {
-  const info = new ModuleInfo(v, true, opts.metered === true);
+  const info = new ModuleInfo(v, true, opts.metered === true, opts.outline);
   const f = bodyOf(v, k);
   const out = printer(opts);
   J.trackPositions(out.mapped);
-  const decl = new FuncGen(info, f).generate();
+  const gen = new FuncGen(info, f);
+  const decl = gen.generate();
   J.setPos(-1);
   J.trackPositions(false);
   if (info.constants.size > 0) out.node(J.letDecl([...info.constants.values()], 'const'));
-  const fn = { ...decl, type: 'FunctionExpression' } as unknown as ES.FunctionExpression;
+  let fn: ES.Expression = { ...decl, type: 'FunctionExpression' } as unknown as ES.FunctionExpression;
+  // Outlined loops are declared in a scope of their own around the function (direct eval's declarations
+  // would not outlive it in strict code).
+  if (gen.outlined.length > 0) fn = J.call(J.funcExpr([], [...gen.outlined, J.ret(fn)]), []);
   out.node(J.exprStmt(J.assign(J.id(`f${f.index}`), fn)));
   out.text(`//# sourceURL=${opts.sourceURL ?? lazyFunctionURL(f.index)}\n`);
   return { code: out.toString(), map: out.sourceMap(), offsets: out.offsets() };

@@ -47,14 +47,21 @@ const FUNCTION_PREAMBLE_LINES = 2;
 // `at f12 (eval at evaluate (file:///.../pipeline.js:20:16), <anonymous>:14:12)`, or for a lazily compiled
 // function `at f12 (wajit:wasm-function[12]:3:7)`; a call through a table may print a receiver
 // (`at Array.f12`) or an alias (`[as x]`).
-const FRAME = /^\s*at (?:[\w$]+\.)?f(\d+)(?: \[as [^\]]*\])? \((?:eval at .*<anonymous>|(wajit:wasm-function\[\d+\])):(\d+):(\d+)\)$/;
+// A loop compiled to a function of its own (compiler/codegen/func.ts, outline) is `f12$7`: a frame of f12, whose
+// next frame (the call of the loop) is not another wasm frame.
+const FRAME = /^\s*at (?:[\w$]+\.)?f(\d+)(\$\d+)?(?: \[as [^\]]*\])? \((?:eval at .*<anonymous>|(wajit:wasm-function\[\d+\])):(\d+):(\d+)\)$/;
 
 /** The wasm frames of a JavaScript stack trace, innermost first. */
 export function wasmFrames(stack: string | undefined): WasmFrame[] {
   const frames: WasmFrame[] = [];
+  let inLoopOf = -1;
   for (const line of (stack ?? '').split('\n')) {
     const m = FRAME.exec(line);
-    if (m !== null) frames.push({ func: Number(m[1]), lazy: m[2] !== undefined, line: Number(m[3]), column: Number(m[4]) });
+    if (m === null) continue;
+    const func = Number(m[1]);
+    const caller = inLoopOf === func;
+    inLoopOf = m[2] !== undefined ? func : -1;
+    if (!caller) frames.push({ func, lazy: m[3] !== undefined, line: Number(m[4]), column: Number(m[5]) });
   }
   return frames;
 }
