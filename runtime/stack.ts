@@ -46,12 +46,16 @@ export function registerStackMapper(mapper: StackMapper): string {
 }
 
 // `    at NAME (wasm://wajit/ID/FILE:LINE:COLUMN)`, or without a name `    at wasm://wajit/ID/FILE:LINE:COLUMN`.
+const OUTLINED = /(?:^|\.)f\d+\$\d+(?: \[as [^\]]*\])?$/;
 const FRAME = /^(\s*at )(?:(.*) \()?wasm:\/\/wajit\/(\d+)\/([^\s():]+):(\d+):(\d+)\)?$/;
 
 /** The stack text with registered frames mapped; undefined when none of its frames is registered. */
 export function mapStackText(stack: string): string | undefined {
   const lines: (string | undefined)[] = stack.split('\n');
   let first = -1;
+  // A loop compiled to a function of its own (`f12$7`, compiler/codegen/func.ts) is a frame of its wasm
+  // function; the frame below it, the call of the loop in that function, is dropped.
+  let inLoopOf: string | null = null;
   for (let i = 0; i < lines.length; i++) {
     const m = FRAME.exec(lines[i]!);
     if (m === null) continue;
@@ -60,6 +64,12 @@ export function mapStackText(stack: string): string | undefined {
     const pos = mapper.frame(m[4]!, Number(m[5]), Number(m[6]));
     if (pos === undefined) continue;
     if (pos === null) {
+      lines[i] = undefined;
+      continue;
+    }
+    const caller = inLoopOf === pos.func;
+    inLoopOf = OUTLINED.test(m[2] ?? '') ? pos.func : null;
+    if (caller) {
       lines[i] = undefined;
       continue;
     }

@@ -138,6 +138,22 @@ describe('outlined loops', () => {
     expect(compileModule(bytes, { lazy: false }).code).not.toMatch(/function f\d+\$\d+\(/);
   });
 
+  it('shows a trap inside an outlined loop with the frames it has without outlining', () => {
+    const frames = (mode: 'all' | 'none'): string[] => {
+      const WJ = createWebAssembly({ outline: mode });
+      const ours = new WJ.Instance(new WJ.Module(bytes), {}).exports as Record<string, (n: number) => unknown>;
+      try {
+        ours.trap_at!(50);
+      } catch (e) {
+        return ((e as Error).stack ?? '').split('\n').filter((l) => l.includes('.wat:'));
+      }
+      throw new Error('no trap');
+    };
+    const plain = frames('none');
+    expect(plain.length).toBeGreaterThan(0);
+    expect(frames('all')).toEqual(plain);
+  });
+
   it('rejects an unknown outline option', () => {
     expect(() => createWebAssembly({ outline: 'some' as 'all' })).toThrow(TypeError);
     expect(() => createWebAssembly({ engine: 'interp', outline: 'all' })).toThrow(TypeError);
