@@ -17,6 +17,25 @@ export interface GlobalRef {
  */
 export type OutlineMode = 'auto' | 'all' | 'none';
 
+/**
+ * Code-section size from which `auto` outlines nothing: modules this large are compiled lazily by default
+ * (src/pipeline.ts, LAZY_THRESHOLD), where compile time comes first, and outlining costs a fifth more of it and
+ * an eighth more JS (Yosys, 26.6 MiB of code: 4.3 against 5.35 MiB/s, 3.22x against 2.87x the module).
+ */
+export const OUTLINE_MODULE_LIMIT = 1024 * 1024;
+
+const codeBytes = new WeakMap<object, number>();
+
+function codeSizeOf(m: ValidatedDecls['module']): number {
+  let n = codeBytes.get(m);
+  if (n === undefined) {
+    n = 0;
+    for (const c of m.codes) n += c.end - c.at;
+    codeBytes.set(m, n);
+  }
+  return n;
+}
+
 export class ModuleInfo {
   /** Globals stored in shared cells (imported or exported). */
   readonly cellGlobals = new Set<number>();
@@ -25,8 +44,12 @@ export class ModuleInfo {
 
   /** `lazy`: functions are compiled on first call, behind stubs (see generateModule). */
   /** `metered`: functions count fuel (runtime/meter.ts) at their entry and loop headers. */
-  constructor(readonly v: ValidatedDecls, readonly lazy = false, readonly metered = false, readonly outline: OutlineMode = 'auto') {
+  /** Which loops go to functions of their own; `auto` is `none` in a module past OUTLINE_MODULE_LIMIT. */
+  readonly outline: OutlineMode;
+
+  constructor(readonly v: ValidatedDecls, readonly lazy = false, readonly metered = false, outline: OutlineMode = 'auto') {
     const m = v.module;
+    this.outline = outline === 'auto' && codeSizeOf(m) >= OUTLINE_MODULE_LIMIT ? 'none' : outline;
     for (let i = 0; i < m.numImportedGlobals; i++) this.cellGlobals.add(i);
     for (const e of m.exports) if (e.kind === 'global') this.cellGlobals.add(e.index);
   }

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createWebAssembly } from '../../../src/engines.js';
 import { compileModule } from '../../../src/pipeline.js';
+import { ModuleInfo, OUTLINE_MODULE_LIMIT } from '../../../compiler/codegen/module-info.js';
 import { WA, outcome } from '../runtime/native.js';
 import { watToWasm } from '../../diff/harness.js';
 import { runSpecFile, type Engine } from '../../spec/harness.js';
@@ -152,6 +153,15 @@ describe('outlined loops', () => {
     const plain = frames('none');
     expect(plain.length).toBeGreaterThan(0);
     expect(frames('all')).toEqual(plain);
+  });
+
+  it('outlines nothing by default in a module with 1 MiB of code or more (compiled lazily, compile time first)', () => {
+    const decls = (codeBytes: number) => ({
+      module: { numImportedGlobals: 0, exports: [], codes: [{ at: 100, end: 100 + codeBytes }] },
+    }) as unknown as ConstructorParameters<typeof ModuleInfo>[0];
+    expect(new ModuleInfo(decls(OUTLINE_MODULE_LIMIT - 1)).outline).toBe('auto');
+    expect(new ModuleInfo(decls(OUTLINE_MODULE_LIMIT)).outline).toBe('none');
+    expect(new ModuleInfo(decls(OUTLINE_MODULE_LIMIT), false, false, 'all').outline).toBe('all');
   });
 
   it('rejects an unknown outline option', () => {
