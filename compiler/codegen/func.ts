@@ -367,10 +367,11 @@ export class FuncGen {
   }
 
   /**
-   * The loop becomes `function fN$L(vars) { X: { loop } RI[..] = vars written; return c; }`: it takes every
-   * variable of the function it reads or writes and hands back those it writes through the return areas (once
-   * per run of the loop, not per iteration). A branch out of it sets the code `c` and leaves the block; the
-   * call site then takes the branch (or returns, the values coming back in the q variables).
+   * The loop becomes `function fN$L() { let vars = RI[..]; X: { loop } RI[..] = vars written; return c; }`: the
+   * caller puts every variable of the function the loop reads or writes in the return areas and takes back
+   * those it writes (once per run of the loop, not per iteration). A branch out of the loop sets the code `c`
+   * and leaves the block; the call site then takes the branch (or returns, the values coming back in the q
+   * variables).
    */
   private outline(s: Extract<Stmt, { kind: 'loop' }>): void {
     const name = `${fName(this.f.index)}$${s.label}`;
@@ -405,42 +406,43 @@ export class FuncGen {
     this.loopDepth = saved.depth;
 
     const { used, written } = variablesOf(loop);
-    // In and out through the return areas, untagged (as arguments, an int32 above 2^30 would be boxed).
-    const ins = [...used].filter((n) => n[0] !== 'q').map((n) => ({ name: n, kind: this.kindOf(n) }));
-    const outs = [...written].map((n) => ({ name: n, kind: this.kindOf(n) }));
-    const inSlots = { i: 0, f: 0, r: 0 };
-    for (const v of ins) locals.push([v.name, retSlot(v.kind, inSlots)]);
+    // In and out through the return areas, untagged (as arguments, an int32 above 2^30 would be boxed). Each
+    // variable's slot: its area and its index there.
+    const slotted = (names: string[]) => {
+      const next = { i: 0, f: 0, r: 0 };
+      return names.map((n) => {
+        const kind = this.kindOf(n), k = next[kind]++;
+        return { name: n, slot: () => J.index(I(AREA[kind]), lit(k)) };
+      });
+    };
+    const ins = slotted([...used].filter((n) => n[0] !== 'q'));
+    const outs = slotted([...written]);
+    for (const v of ins) locals.push([v.name, v.slot()]);
     if (exits.byKey.size > 0) locals.push(['c', lit(0)]);
     for (const n of written) if (n[0] === 'q') locals.push([n, this.qZero(n)]);
     J.setPos(s.at);
     const body: ES.Statement[] = [];
     if (locals.length) body.push(J.letDecl(locals));
     body.push(J.labeled(exits.block, J.block(loop)));
-    const outSlots = { i: 0, f: 0, r: 0 };
-    for (const o of outs) body.push(J.assignStmt(retSlot(o.kind, outSlots), I(o.name)));
+    for (const o of outs) body.push(J.assignStmt(o.slot(), I(o.name)));
     body.push(J.ret(exits.byKey.size > 0 ? I('c') : null));
     this.outlined.push(J.funcDecl(name, [], body));
 
     // The call site: the loop's variables in, the call, the variables it wrote back, then the branch it took.
-    const inSlots2 = { i: 0, f: 0, r: 0 };
-    for (const v of ins) this.emit(J.assignStmt(retSlot(v.kind, inSlots2), I(v.name)));
+    for (const v of ins) this.emit(J.assignStmt(v.slot(), I(v.name)));
     const call = J.call(I(name), []);
     const code = exits.byKey.size > 0 ? this.newScratch() : null;
     this.emit(code ? J.assignStmt(code, call) : J.exprStmt(call));
-    const outSlots2 = { i: 0, f: 0, r: 0 };
-    for (const o of outs) this.emit(J.assignStmt(I(o.name), retSlot(o.kind, outSlots2)));
+    for (const o of outs) this.emit(J.assignStmt(I(o.name), o.slot()));
     if (code === null) return;
     const cases: ES.SwitchCase[] = [];
-    for (const [key, { code: k, target }] of exits.byKey) {
+    for (const { code: k, target } of exits.byKey.values()) {
       let stmts: ES.Statement[];
       if (target === null) {
         this.usesQ = true;
         const vals: Val[] = this.f.results.map((t, i) => t === 'i64' ? { lo: I(qName(i)), hi: I(qhName(i)) } : I(qName(i)));
         stmts = this.returnStmts(vals, this.f.results);
-      } else {
-        void key;
-        stmts = this.jump({ ...target, temps: [] }, []);
-      }
+      } else stmts = this.jump({ ...target, temps: [] }, []);
       cases.push(J.switchCase(lit(k), stmts));
     }
     this.emit(J.switchStmt(code, cases));
@@ -1368,10 +1370,12 @@ function slotKind(t: ValType): 'i' | 'f' | 'r' {
   return t === 'i32' || t === 'i64' ? 'i' : t === 'f32' || t === 'f64' ? 'f' : 'r';
 }
 
+/** The return area of each slot kind. */
+const AREA = { i: 'RI', f: 'RF', r: 'RR' } as const;
+
 /** The return-area element for the next extra result slot of a kind. */
 function retSlot(kind: 'i' | 'f' | 'r', c: { i: number; f: number; r: number }): ES.MemberExpression {
-  const area = kind === 'i' ? 'RI' : kind === 'f' ? 'RF' : 'RR';
-  return J.index(I(area), lit(c[kind]++));
+  return J.index(I(AREA[kind]), lit(c[kind]++));
 }
 
 function flatSlots(types: ValType[], temps: readonly number[]): { name: string; kind: 'i' | 'f' | 'r' }[] {
