@@ -20,7 +20,7 @@ import type { OutlineMode } from '../compiler/codegen/module-info.js';
 import { describe } from '../compiler/emit/descriptor.js';
 import { interpretModule } from '../compiler/interp/interp.js';
 import type { FuncIR } from '../compiler/ir/ir.js';
-import type { Module } from '../compiler/ir/module.js';
+import { codeSize, type Module } from '../compiler/ir/module.js';
 import type { LinkRecord, LinkResult, ModuleDescriptor, ModuleFactory } from '../runtime/abi.js';
 import * as rt from '../runtime/index.js';
 import { CompileError } from '../runtime/errors.js';
@@ -152,12 +152,7 @@ export function checkModule(bytes: Uint8Array): void {
   for (let k = 0; k < decls.module.funcs.length; k++) validateBody(decls, k);
 }
 
-/** Bytes of function bodies in the module (its code section without the count). */
-export function codeSize(m: Module): number {
-  let n = 0;
-  for (const c of m.codes) n += c.end - c.at;
-  return n;
-}
+export { codeSize };
 
 function defaultLazy(m: Module): boolean {
   const env = typeof process === 'undefined' ? undefined : process.env.WAJIT_LAZY;

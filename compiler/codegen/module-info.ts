@@ -5,6 +5,7 @@
 import * as J from './estree.js';
 import type { ES } from './estree.js';
 import type { ValidatedDecls } from '../validate/validate.js';
+import { codeSize } from '../ir/module.js';
 
 export interface GlobalRef {
   lo: ES.Identifier | ES.MemberExpression;
@@ -24,15 +25,12 @@ export type OutlineMode = 'auto' | 'all' | 'none';
  */
 export const OUTLINE_MODULE_LIMIT = 1024 * 1024;
 
+/** codeSize of each module, kept: lazy compilation makes a ModuleInfo per function. */
 const codeBytes = new WeakMap<object, number>();
 
 function codeSizeOf(m: ValidatedDecls['module']): number {
   let n = codeBytes.get(m);
-  if (n === undefined) {
-    n = 0;
-    for (const c of m.codes) n += c.end - c.at;
-    codeBytes.set(m, n);
-  }
+  if (n === undefined) codeBytes.set(m, (n = codeSize(m)));
   return n;
 }
 

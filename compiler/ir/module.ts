@@ -122,3 +122,10 @@ export interface Module {
   numImportedMemories: number;
   numImportedGlobals: number;
 }
+
+/** Bytes of function bodies in the module (its code section without the count). */
+export function codeSize(m: Module): number {
+  let n = 0;
+  for (const c of m.codes) n += c.end - c.at;
+  return n;
+}
