@@ -1398,11 +1398,8 @@ function endsInJump(body: readonly Stmt[]): boolean {
   return !!last && (last.kind === 'br' || last.kind === 'br_table' || last.kind === 'return' || last.kind === 'unreachable');
 }
 
-/**
- * Functions below this weight (about 1.5 KB of JS) keep their loops; see FuncGen.shouldOutline. 600 at first:
- * 150 made size small 12% faster on geomean and size large no slower (docs/performance.md, item 15).
- */
-const OUTLINE_UNIT = 150;
+/** Functions below this weight keep their loops; see FuncGen.shouldOutline. */
+const OUTLINE_UNIT = 600;
 /** Smallest loop worth a function of its own. */
 const OUTLINE_MIN = 48;
 /** Largest share of its function (or outlined loop) a loop may have and still go to a function of its own. */

@@ -139,13 +139,6 @@ describe('outlined loops', () => {
     expect(compileModule(bytes, { lazy: false }).code).not.toMatch(/function f\d+\$\d+\(/);
   });
 
-  it('outlines the loops of a middle-sized function with several phases (f32-numeric: main, 2.5 KB of JS)', () => {
-    const program = readFileSync(new URL('../../../bench/programs/f32-numeric.wasm', import.meta.url));
-    const code = compileModule(program, { lazy: false }).code;
-    // main (f27): matrix set-up, the multiply chain and the particle update, each loop a function of its own.
-    for (const loop of [27, 30, 32, 34]) expect(code).toContain(`function f27$${loop}(`);
-  });
-
   it('shows a trap inside an outlined loop with the frames it has without outlining', () => {
     const frames = (mode: 'all' | 'none'): string[] => {
       const WJ = createWebAssembly({ outline: mode });
