@@ -97,7 +97,7 @@ export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): Com
   const debug = opts.sourceMap === false ? undefined
     : new JitDebug(module, opts.filename, typeof opts.sourceMap === 'object' ? opts.sourceMap : {}, opts.sourceMap === undefined);
   if (!lazy) {
-    const code = moduleCode(decls, { metered: opts.metered, outline: opts.outline }, debug, codeSize(module) <= DEFERRED_MODULE_LIMIT);
+    const code = moduleCode(decls, codeOptions(opts), debug, codeSize(module) <= DEFERRED_MODULE_LIMIT);
     if (checking(opts)) checkGenerated(code);
     const onGenerate = opts.onGenerate;
     if (onGenerate !== undefined) for (let k = 0; k < module.funcs.length; k++) onGenerate(module.numImportedFuncs + k);
@@ -111,7 +111,7 @@ export function compileModule(bytes: Uint8Array, opts: CompileOptions = {}): Com
     const ir = validateBody(decls, k);
     if (opts.keepBodies === true) bodies.push(ir);
   }
-  const code = moduleCode(decls, { metered: opts.metered, outline: opts.outline, lazy: true }, debug, true);
+  const code = moduleCode(decls, { ...codeOptions(opts), lazy: true }, debug, true);
   const scope = checking(opts) ? checkGenerated(code).evalScope ?? new Set<string>() : undefined;
   const source = lazySource(decls, bodies, opts, scope, debug);
   const link = retaining(evaluate(code)(rt as unknown as Record<string, unknown>, source), debug, module);
@@ -154,6 +154,11 @@ export function checkModule(bytes: Uint8Array): void {
 
 export { codeSize };
 
+/** The options of compileModule that shape the generated code, whole module or one function at a time. */
+function codeOptions(opts: CompileOptions): GenerateOptions {
+  return { metered: opts.metered, outline: opts.outline };
+}
+
 function defaultLazy(m: Module): boolean {
   const env = typeof process === 'undefined' ? undefined : process.env.WAJIT_LAZY;
   if (env === '1' || env === '0') return env === '1';
@@ -177,12 +182,12 @@ function lazySource(
     bodies[k] = undefined;
     const v = ir === undefined ? decls : { ...decls, funcs: withBody(k, ir) };
     let code: string;
-    if (debug === undefined) code = generateLazyFunction(v, k, { metered: opts.metered, outline: opts.outline }).code;
+    if (debug === undefined) code = generateLazyFunction(v, k, codeOptions(opts)).code;
     else {
       const file = debug.functionFile(i);
-      const g = generateLazyFunction(v, k, { metered: opts.metered, outline: opts.outline, ...debug.options(file, false) });
+      const g = generateLazyFunction(v, k, { ...codeOptions(opts), ...debug.options(file, false) });
       if (debug.deferred) {
-        debug.defer(file, () => generateLazyFunction(decls, k, { metered: opts.metered, outline: opts.outline, ...debug.regenerateOptions(file, false) }).offsets);
+        debug.defer(file, () => generateLazyFunction(decls, k, { ...codeOptions(opts), ...debug.regenerateOptions(file, false) }).offsets);
       }
       code = debug.finish(file, g.code, g.map, g.offsets, true);
     }
